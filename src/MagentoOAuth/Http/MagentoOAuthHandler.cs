@@ -1,0 +1,97 @@
+using System.Net.Http.Headers;
+using MagentoOAuth.Signing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MagentoOAuth.Http;
+
+/// <summary>
+/// Signs every request that passes through it with the store's credentials, the way Magento verifies them: the URL as
+/// sent (made portable first by default), form bodies signed, JSON bodies not, a fresh nonce and timestamp each time,
+/// so a retry handler placed before this one re-signs each attempt.
+/// </summary>
+public sealed class MagentoOAuthHandler : DelegatingHandler
+{
+    private readonly MagentoOAuthOptions _options;
+    private readonly OAuthSigner _signer;
+    private readonly ILogger _logger;
+    private readonly OAuthCredentials? _staticCredentials;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="options">Credentials and signing choices; validated here.</param>
+    /// <param name="timeProvider">The clock for timestamps.</param>
+    /// <param name="logger">A logger; never receives a secret or a query string.</param>
+    public MagentoOAuthHandler(MagentoOAuthOptions options, TimeProvider? timeProvider = null, ILogger<MagentoOAuthHandler>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _signer = new OAuthSigner(timeProvider);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _staticCredentials = options.CreateStaticCredentials();
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.RequestUri is not { IsAbsoluteUri: true } uri)
+        {
+            throw new InvalidOperationException("A Magento request needs an absolute URL: set the HttpClient's BaseAddress to the store base URL.");
+        }
+
+        OAuthCredentials credentials = _staticCredentials
+            ?? await _options.CredentialsProvider!(request, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = null;
+
+        if (_options.Mode == MagentoAuthenticationMode.Bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.Token
+                ?? throw new InvalidOperationException("Bearer mode needs an access token."));
+            Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "Bearer", _options.Profile);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.PortableRequests)
+        {
+            uri = PortableRequest.ToPortableUri(uri);
+            request.RequestUri = uri;
+        }
+
+        var toSign = new OAuthRequest(request.Method.Method, uri)
+        {
+            FormBody = await ReadFormBodyAsync(request.Content, cancellationToken).ConfigureAwait(false),
+            Profile = _options.Profile,
+            SignatureMethod = _options.SignatureMethod,
+        };
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            foreach (PortabilityIssue issue in PortabilityAnalyzer.Analyze(toSign))
+            {
+                Log.RequestNotPortable(_logger, request.Method.Method, uri.AbsolutePath, issue.GenerationNames, issue.Reason);
+            }
+        }
+
+        string header = _signer.CreateAuthorizationHeader(toSign, credentials);
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "OAuth1", _options.Profile);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Magento signs a body only when its Content-Type starts with <c>application/x-www-form-urlencoded</c>, compared
+    /// case-sensitively (Magento: F/Oauth/Helper/Request.php); JSON and XML bodies are never signed.
+    /// </summary>
+    private static async ValueTask<string?> ReadFormBodyAsync(HttpContent? content, CancellationToken cancellationToken)
+    {
+        if (content?.Headers.ContentType is not { } contentType
+            || !contentType.ToString().StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // Buffered content can be read again by the transport (and by a retry).
+        await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        return await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

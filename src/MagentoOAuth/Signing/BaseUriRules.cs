@@ -1,0 +1,113 @@
+using System.Text;
+
+namespace MagentoOAuth.Signing;
+
+/// <summary>The base string URI (RFC 5849 §3.4.1.2) as each server generation builds it, written as ASCII.</summary>
+internal static class BaseUriRules
+{
+    public static void Write(ref ByteWriter writer, Uri uri, string? hostHeader, SignatureProfile profile)
+    {
+        WriteAscii(ref writer, uri.Scheme.ToLowerInvariant());
+        writer.Append("://"u8);
+        if (profile == SignatureProfile.MagentoG4)
+        {
+            // Magento: F/Oauth/Helper/Signature/Hmac.php buildRequestUrl uses parse_url on scheme://HTTP_HOST + URI:
+            // the Host header as the client sent it, case and explicit default port included.
+            WriteAscii(ref writer, hostHeader ?? DefaultHost(uri));
+            WriteAscii(ref writer, uri.AbsolutePath);
+            return;
+        }
+
+        // RFC 5849 §3.4.1.2 and laminas-uri Uri::normalize: lower-case host, no default port.
+        WriteAscii(ref writer, NormalizedAuthority(uri, hostHeader));
+        switch (profile)
+        {
+            case SignatureProfile.MagentoG1 or SignatureProfile.MagentoG2:
+                // Magento: laminas-uri Uri::normalizePath via AbstractSignature::normaliseBaseSignatureUrl.
+                WritePath(ref writer, uri.AbsolutePath, decodeReserved: true);
+                break;
+            case SignatureProfile.MagentoG3:
+                // Magento: F/Oauth/Helper/Uri/Http.php decodes unreserved characters only.
+                WritePath(ref writer, uri.AbsolutePath, decodeReserved: false);
+                break;
+            default:
+                WriteAscii(ref writer, uri.AbsolutePath.Length == 0 ? "/" : uri.AbsolutePath);
+                break;
+        }
+    }
+
+    /// <summary>The Host header HttpClient sends for <paramref name="uri"/>: lower-case, default port omitted.</summary>
+    public static string DefaultHost(Uri uri) =>
+        uri.IsDefaultPort ? uri.IdnHost : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}");
+
+    private static string NormalizedAuthority(Uri uri, string? hostHeader)
+    {
+        if (hostHeader is null)
+        {
+            return DefaultHost(uri);
+        }
+
+        string host = hostHeader.ToLowerInvariant();
+        string scheme = uri.Scheme.ToLowerInvariant();
+        string defaultPortSuffix = scheme == "https" ? ":443" : scheme == "http" ? ":80" : "\0";
+        return host.EndsWith(defaultPortSuffix, StringComparison.Ordinal) ? host[..^defaultPortSuffix.Length] : host;
+    }
+
+    /// <summary>
+    /// laminas-uri's path normalisation: decode escapes of unreserved characters (and, before G3, of
+    /// <c>: @ &amp; = + $ , / ; %</c> too), upper-case the remaining escapes, and escape raw characters outside
+    /// unreserved and <c>( ) : @ &amp; = + $ , ; /</c>.
+    /// </summary>
+    private static void WritePath(ref ByteWriter writer, string path, bool decodeReserved)
+    {
+        if (path.Length == 0)
+        {
+            writer.Append((byte)'/');
+            return;
+        }
+
+        ReadOnlySpan<char> chars = path;
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < chars.Length; i++)
+        {
+            char c = chars[i];
+            if (c == '%' && PercentEncoding.TryDecodeEscape(chars, i, out byte decoded))
+            {
+                i += 2;
+                if (PercentEncoding.IsUnreserved(decoded) || (decodeReserved && IsDecodedReserved(decoded)))
+                {
+                    writer.Append(decoded);
+                }
+                else
+                {
+                    PercentEncoding.AppendEncodedByte(ref writer, decoded);
+                }
+            }
+            else if (c < 0x80 && (PercentEncoding.IsUnreserved(c) || IsAllowedRaw(c)))
+            {
+                writer.Append((byte)c);
+            }
+            else
+            {
+                int length = Encoding.UTF8.GetBytes(chars.Slice(i, char.IsHighSurrogate(c) && i + 1 < chars.Length ? 2 : 1), utf8);
+                i += length == 4 ? 1 : 0;
+                foreach (byte b in utf8[..length])
+                {
+                    PercentEncoding.AppendEncodedByte(ref writer, b);
+                }
+            }
+        }
+    }
+
+    private static bool IsDecodedReserved(byte b) => b is (byte)':' or (byte)'@' or (byte)'&' or (byte)'=' or (byte)'+'
+        or (byte)'$' or (byte)',' or (byte)'/' or (byte)';' or (byte)'%';
+
+    private static bool IsAllowedRaw(char c) => c is '(' or ')' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or ';' or '/';
+
+    private static void WriteAscii(ref ByteWriter writer, string text)
+    {
+        Span<byte> span = writer.GetSpan(text.Length);
+        int written = Encoding.ASCII.GetBytes(text, span);
+        writer.Advance(written);
+    }
+}

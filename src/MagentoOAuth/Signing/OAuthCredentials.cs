@@ -1,0 +1,74 @@
+namespace MagentoOAuth.Signing;
+
+/// <summary>
+/// The consumer key and secret of a Magento integration, with the token and token secret once issued. Immutable and
+/// thread-safe; the HMAC key is built once per instance, so keep one instance per credential set.
+/// <see cref="ToString"/> never shows a secret.
+/// </summary>
+public sealed class OAuthCredentials
+{
+    private byte[]? _signingKey;
+
+    /// <summary>Creates credentials for signing.</summary>
+    /// <param name="consumerKey">The integration's consumer key.</param>
+    /// <param name="consumerSecret">The integration's consumer secret.</param>
+    /// <param name="token">The request or access token, or <see langword="null"/> before one is issued.</param>
+    /// <param name="tokenSecret">The token's secret; required with <paramref name="token"/>.</param>
+    public OAuthCredentials(string consumerKey, string consumerSecret, string? token = null, string? tokenSecret = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerKey);
+        ArgumentException.ThrowIfNullOrEmpty(consumerSecret);
+        if (token is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(token);
+            ArgumentException.ThrowIfNullOrEmpty(tokenSecret, nameof(tokenSecret));
+        }
+        else if (tokenSecret is not null)
+        {
+            throw new ArgumentException("A token secret was given without its token.", nameof(tokenSecret));
+        }
+
+        ConsumerKey = consumerKey;
+        ConsumerSecret = consumerSecret;
+        Token = token;
+        TokenSecret = tokenSecret;
+    }
+
+    /// <summary>The consumer key (<c>oauth_consumer_key</c>).</summary>
+    public string ConsumerKey { get; }
+
+    /// <summary>The consumer secret; never sent, only used in the signing key.</summary>
+    public string ConsumerSecret { get; }
+
+    /// <summary>The request or access token (<c>oauth_token</c>), if any.</summary>
+    public string? Token { get; }
+
+    /// <summary>The token secret, if any.</summary>
+    public string? TokenSecret { get; }
+
+    /// <summary>Returns copies of these credentials with a token.</summary>
+    public OAuthCredentials WithToken(string token, string tokenSecret) => new(ConsumerKey, ConsumerSecret, token, tokenSecret);
+
+    /// <summary>RFC 5849 §3.4.2: <c>encode(consumer secret) &amp; encode(token secret)</c>, as ASCII bytes.</summary>
+    internal byte[] SigningKey => _signingKey ??= BuildSigningKey();
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"OAuthCredentials {{ ConsumerKey = {SecretMask.Mask(ConsumerKey)}, ConsumerSecret = ***, Token = {SecretMask.Mask(Token)}, TokenSecret = {(TokenSecret is null ? "null" : "***")} }}";
+
+    private byte[] BuildSigningKey()
+    {
+        var writer = new ByteWriter(64);
+        try
+        {
+            PercentEncoding.AppendEncoded(ref writer, ConsumerSecret.AsSpan());
+            writer.Append((byte)'&');
+            PercentEncoding.AppendEncoded(ref writer, TokenSecret.AsSpan());
+            return writer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+namespace MagentoOAuth.Signing;
+
+/// <summary>Which query and form-body parameters each server generation signs, and how it reads them.</summary>
+internal static class ParameterRules
+{
+    /// <summary>Adds the query's parameters as <paramref name="profile"/> reads them.</summary>
+    public static void CollectQuery(ref ParameterList list, ReadOnlySpan<char> query, SignatureProfile profile)
+    {
+        switch (profile)
+        {
+            case SignatureProfile.Rfc5849:
+                // RFC 5849 §3.4.1.3.1: the query is form-decoded, so '+' is a space; every pair counts.
+                foreach (Range pair in query.Split('&'))
+                {
+                    AddFormPair(ref list, query[pair], plusIsSpace: true);
+                }
+
+                break;
+            case SignatureProfile.MagentoG4:
+                CollectQueryG4(ref list, query);
+                break;
+            default:
+                CollectQueryLaminas(ref list, query);
+                break;
+        }
+    }
+
+    /// <summary>Adds an <c>application/x-www-form-urlencoded</c> body's parameters.</summary>
+    public static void CollectForm(ref ParameterList list, ReadOnlySpan<char> body, SignatureProfile profile)
+    {
+        if (profile == SignatureProfile.Rfc5849)
+        {
+            foreach (Range pair in body.Split('&'))
+            {
+                AddFormPair(ref list, body[pair], plusIsSpace: true);
+            }
+
+            return;
+        }
+
+        // Magento: F/Oauth/Helper/Request.php parses the body with parse_str, which renames '.' and ' ' to '_' and
+        // keeps the last value; protocol parameters in the body are ignored once the header has any.
+        foreach (Range range in body.Split('&'))
+        {
+            ReadOnlySpan<char> pair = body[range];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            int equals = pair.IndexOf('=');
+            ReadOnlySpan<char> name = equals < 0 ? pair : pair[..equals];
+            ReadOnlySpan<char> value = equals < 0 ? [] : pair[(equals + 1)..];
+            if (IsProtocolParameter(name))
+            {
+                continue;
+            }
+
+            list.AddWire(PhpVariableName(name), value, plusIsSpace: true);
+        }
+    }
+
+    /// <summary>
+    /// Magento's <c>_isProtocolParameter</c>: the unanchored <c>/oauth_[a-z_-]+/</c>, so <c>xoauth_id</c> counts too
+    /// (Magento: F/Oauth/Helper/Request.php).
+    /// </summary>
+    public static bool IsProtocolParameter(ReadOnlySpan<char> name)
+    {
+        for (int at = name.IndexOf("oauth_", StringComparison.Ordinal); at >= 0;)
+        {
+            int next = at + "oauth_".Length;
+            if (next < name.Length && name[next] is (>= 'a' and <= 'z') or '_' or '-')
+            {
+                return true;
+            }
+
+            int further = name[next..].IndexOf("oauth_", StringComparison.Ordinal);
+            at = further < 0 ? -1 : next + further;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when PHP's parse_str would make an array of this (decoded) name: <c>a[b]</c>, <c>a[]</c>.</summary>
+    public static bool IsBracketedName(ReadOnlySpan<char> decodedName)
+    {
+        int open = decodedName.IndexOf('[');
+        return open > 0 && decodedName[open..].Contains(']');
+    }
+
+    private static void AddFormPair(ref ParameterList list, ReadOnlySpan<char> pair, bool plusIsSpace)
+    {
+        if (pair.IsEmpty)
+        {
+            return;
+        }
+
+        int equals = pair.IndexOf('=');
+        if (equals < 0)
+        {
+            list.AddWire(pair, [], plusIsSpace);
+        }
+        else
+        {
+            list.AddWire(pair[..equals], pair[(equals + 1)..], plusIsSpace);
+        }
+    }
+
+    /// <summary>
+    /// Magento: F/Oauth/Helper/Request.php <c>_extractQueryStringParams</c>: split on '&amp;' then '=', keep pairs with
+    /// exactly one '=', rawurldecode (a '+' stays '+'), skip <c>oauth_*</c>, last value wins.
+    /// </summary>
+    private static void CollectQueryLaminas(ref ParameterList list, ReadOnlySpan<char> query)
+    {
+        foreach (Range range in query.Split('&'))
+        {
+            ReadOnlySpan<char> pair = query[range];
+            int equals = pair.IndexOf('=');
+            if (equals < 0 || pair[(equals + 1)..].Contains('=') || IsProtocolParameter(pair[..equals]))
+            {
+                continue;
+            }
+
+            list.AddWire(pair[..equals], pair[(equals + 1)..], plusIsSpace: false);
+        }
+    }
+
+    /// <summary>
+    /// Magento G4: F/Oauth/Helper/Signature/Hmac.php <c>buildRequestParams</c> takes the pairs above, merges
+    /// <c>parse_str(query)</c> over them (urldecode: '+' is a space; '.' and ' ' renamed to '_'; bare names and
+    /// <c>a=b=c</c> kept; <c>oauth_*</c> kept) and then drops the arrays parse_str made for bracketed names.
+    /// </summary>
+    private static void CollectQueryG4(ref ParameterList list, ReadOnlySpan<char> query)
+    {
+        CollectQueryLaminas(ref list, query);
+        Span<char> decodedName = stackalloc char[256];
+        foreach (Range range in query.Split('&'))
+        {
+            ReadOnlySpan<char> pair = query[range];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            int equals = pair.IndexOf('=');
+            ReadOnlySpan<char> name = equals < 0 ? pair : pair[..equals];
+            ReadOnlySpan<char> value = equals < 0 ? [] : pair[(equals + 1)..];
+            if (IsBracketedName(DecodeForTest(name, decodedName)))
+            {
+                continue;
+            }
+
+            list.AddWire(PhpVariableName(name), value, plusIsSpace: true);
+        }
+    }
+
+    /// <summary>
+    /// PHP renames variables: a '.' or ' ' becomes '_', and so does the first '[' when no ']' follows it. Works on
+    /// the wire form; an encoded '.' or space (<c>%2E</c>, <c>%20</c>, <c>+</c>) is renamed as well.
+    /// </summary>
+    private static string PhpVariableName(ReadOnlySpan<char> wireName)
+    {
+        string name = Uri.UnescapeDataString(wireName.ToString().Replace('+', ' '));
+        if (!name.Contains('.') && !name.Contains(' ') && !(name.Contains('[') && !IsBracketedName(name)))
+        {
+            return wireName.ToString();
+        }
+
+        var renamed = new System.Text.StringBuilder(name.Length);
+        bool bracketRenamed = false;
+        foreach (char c in name)
+        {
+            if (c is '.' or ' ' || (c == '[' && !bracketRenamed))
+            {
+                bracketRenamed |= c == '[';
+                renamed.Append('_');
+            }
+            else
+            {
+                renamed.Append(c);
+            }
+        }
+
+        return Uri.EscapeDataString(renamed.ToString());
+    }
+
+    private static ReadOnlySpan<char> DecodeForTest(ReadOnlySpan<char> wire, Span<char> buffer)
+    {
+        // Only '[' and ']' matter here, so a bounded, lossy decode is enough.
+        int length = 0;
+        for (int i = 0; i < wire.Length && length < buffer.Length; i++)
+        {
+            if (wire[i] == '%' && PercentEncoding.TryDecodeEscape(wire, i, out byte b))
+            {
+                buffer[length++] = (char)b;
+                i += 2;
+            }
+            else
+            {
+                buffer[length++] = wire[i];
+            }
+        }
+
+        return buffer[..length];
+    }
+}

@@ -1,0 +1,14 @@
+namespace MagentoOAuth.Signing;
+
+/// <summary>One reason some Magento signer generations would refuse a request.</summary>
+/// <param name="Generations">The generations that refuse it (<see cref="SignatureProfile.MagentoG1"/>…<see cref="SignatureProfile.MagentoG4"/>).</param>
+/// <param name="Reason">What in the request they read differently, or fail on.</param>
+/// <param name="Advice">How to send it so they accept it.</param>
+public sealed record PortabilityIssue(IReadOnlyList<SignatureProfile> Generations, string Reason, string Advice)
+{
+    /// <summary>The generations as text, e.g. <c>G1, G2, G3</c>.</summary>
+    public string GenerationNames => string.Join(", ", Generations.Select(g => "G" + (int)g));
+
+    /// <inheritdoc />
+    public override string ToString() => $"refused by {GenerationNames}: {Reason} {Advice}";
+}
