@@ -21,6 +21,6 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Debug, "Signed {Method} {Path} ({Mode}, profile {Profile})")]
     public static partial void RequestSigned(ILogger logger, string method, string path, string mode, Signing.SignatureProfile profile);
 
-    [LoggerMessage(1011, LogLevel.Warning, "{Method} {Path} is not portable across Magento signer generations; refused by {Generations}: {Reason}")]
-    public static partial void RequestNotPortable(ILogger logger, string method, string path, string generations, string reason);
+    [LoggerMessage(1011, LogLevel.Warning, "{Method} {Path} is not portable across Magento signer generations; refused by {Generations} (rule {Rule}; 'magento-oauth sign --explain' on the URL says more)")]
+    public static partial void RequestNotPortable(ILogger logger, string method, string path, string generations, string rule);
 }

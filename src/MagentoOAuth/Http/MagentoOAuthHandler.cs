@@ -68,7 +68,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
         {
             foreach (PortabilityIssue issue in PortabilityAnalyzer.Analyze(toSign))
             {
-                Log.RequestNotPortable(_logger, request.Method.Method, uri.AbsolutePath, issue.GenerationNames, issue.Reason);
+                Log.RequestNotPortable(_logger, request.Method.Method, uri.AbsolutePath, issue.GenerationNames, issue.Rule);
             }
         }
 

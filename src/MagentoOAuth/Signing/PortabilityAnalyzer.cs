@@ -35,22 +35,22 @@ public static class PortabilityAnalyzer
         var issues = new List<PortabilityIssue>();
         var explained = new HashSet<SignatureProfile>();
 
-        void Mismatch(IEnumerable<SignatureProfile> candidates, string reason, string advice)
+        void Mismatch(string rule, IEnumerable<SignatureProfile> candidates, string reason, string advice)
         {
             var affected = candidates.Where(refusing.Contains).ToList();
             if (affected.Count > 0)
             {
                 explained.UnionWith(affected);
-                issues.Add(new PortabilityIssue(affected, reason, advice));
+                issues.Add(new PortabilityIssue(affected, reason, advice, rule));
             }
         }
 
-        void Failure(IReadOnlyList<SignatureProfile> affected, string reason, string advice) =>
-            issues.Add(new PortabilityIssue(affected, reason, advice));
+        void Failure(string rule, IReadOnlyList<SignatureProfile> affected, string reason, string advice) =>
+            issues.Add(new PortabilityIssue(affected, reason, advice, rule));
 
         if (request.SignatureMethod == OAuthSignatureMethod.HmacSha1)
         {
-            Failure([SignatureProfile.MagentoG2, SignatureProfile.MagentoG3, SignatureProfile.MagentoG4],
+            Failure("signature-method", [SignatureProfile.MagentoG2, SignatureProfile.MagentoG3, SignatureProfile.MagentoG4],
                 "Magento 2.4.4 and later accept only HMAC-SHA256 (400 \"Signature method HMAC-SHA1 is not supported\").",
                 "Use HMAC-SHA256 unless the store runs 2.4.0–2.4.3.");
         }
@@ -64,7 +64,7 @@ public static class PortabilityAnalyzer
         CheckPath(request.Uri.AbsolutePath, Mismatch);
         if (request.Host is { } host && host != BaseUriRules.DefaultHost(request.Uri))
         {
-            Mismatch(G4, $"the Host header '{host}' is not lower-case without a default port, and G4 signs it exactly as sent.",
+            Mismatch("host-header", G4, $"the Host header '{host}' is not lower-case without a default port, and G4 signs it exactly as sent.",
                 $"Send Host '{BaseUriRules.DefaultHost(request.Uri)}' (HttpClient does).");
         }
 
@@ -72,7 +72,7 @@ public static class PortabilityAnalyzer
         if (unexplained.Count > 0)
         {
             issues.Add(new PortabilityIssue(unexplained, "their signature base string differs from the one signed.",
-                "Compare with --explain --profile g" + (int)unexplained[0] + "."));
+                "Compare with --explain --profile g" + (int)unexplained[0] + ".", "base-string-differs"));
         }
 
         return issues;
@@ -80,81 +80,82 @@ public static class PortabilityAnalyzer
 
     private static void CheckQuery(
         List<Pair> query,
-        Action<IEnumerable<SignatureProfile>, string, string> mismatch,
-        Action<IReadOnlyList<SignatureProfile>, string, string> failure)
+        Action<string, IEnumerable<SignatureProfile>, string, string> mismatch,
+        Action<string, IReadOnlyList<SignatureProfile>, string, string> failure)
     {
         foreach (Pair p in query.Where(p => p.Raw.Contains('+', StringComparison.Ordinal)).Take(1))
         {
-            mismatch(G1ToG3, $"'{p.Raw}' has a raw '+', which G1–G3 sign as '+' and RFC 5849 and G4 as a space (PHP reads a space).",
+            // G4 reads '+' as a space except under a bracketed name, where its parse_str copy is dropped.
+            mismatch("raw-plus", Generations, $"'{p.Raw}' has a raw '+': RFC 5849 and PHP read a space, but G1–G3 (and G4 under a bracketed name) sign a '+'.",
                 "Write %20 for a space and %2B for a plus sign.");
         }
 
         foreach (Pair p in query.Where(p => p.EqualsCount != 1).Take(1))
         {
-            mismatch(G1ToG3, $"'{p.Raw}' is not one name=value pair, and G1–G3 leave such pairs out of the signature.",
+            mismatch("not-a-pair", G1ToG3, $"'{p.Raw}' is not one name=value pair, and G1–G3 leave such pairs out of the signature.",
                 "Send name=value, with '=' inside a value as %3D.");
         }
 
         foreach (Pair p in query.Where(p => ParameterRules.IsProtocolParameter(p.Name)).Take(1))
         {
-            mismatch(G1ToG3, $"'{p.Name}' looks like a protocol parameter, and G1–G3 leave it out of the signature.",
+            mismatch("protocol-name-in-query", G1ToG3, $"'{p.Name}' looks like a protocol parameter, and G1–G3 leave it out of the signature.",
                 "Send oauth_* parameters only in the Authorization header.");
         }
 
         foreach (var group in query.GroupBy(p => p.DecodedName).Where(g => g.Count() > 1).Take(1))
         {
-            mismatch(Generations, $"'{group.Key}' is repeated, and Magento signs only its last value.",
+            mismatch("repeated-name", Generations, $"'{group.Key}' is repeated, and Magento signs only its last value.",
                 "Send each name once.");
         }
 
         foreach (Pair p in query.Where(p => IsRenamedByPhp(p.DecodedName)).Take(1))
         {
-            mismatch(G4, $"'{p.DecodedName}' is a name PHP renames (to '{p.DecodedName.Replace('.', '_').Replace(' ', '_')}'), so G4 signs it twice.",
+            mismatch("php-renamed-name", G4, $"'{p.DecodedName}' is a name PHP renames (to '{p.DecodedName.Replace('.', '_').Replace(' ', '_')}'), so G4 signs it twice.",
                 "Avoid '.', spaces and unclosed '[' in names.");
         }
 
         foreach (Pair p in query.Where(p => IsBaseOfBracketed(p, query)).Take(1))
         {
-            mismatch(G4, $"'{p.DecodedName}' is also the base of a bracketed name, and G4 loses it.",
+            mismatch("bracket-base-name", G4, $"'{p.DecodedName}' is also the base of a bracketed name, and G4 loses it.",
                 "Rename one of them.");
         }
 
         foreach (Pair p in query.Where(p => IsAllDigits(p.DecodedName)).Take(1))
         {
-            failure(G4, $"'{p.DecodedName}' is an all-digit name, which G4 answers with 500 (a TypeError).", "Use a name with a letter.");
+            failure("all-digit-name", G4, $"'{p.DecodedName}' is an all-digit name, which G4 answers with 500 (a TypeError).", "Use a name with a letter.");
         }
     }
 
     private static void CheckForm(
         List<Pair> form,
-        Action<IEnumerable<SignatureProfile>, string, string> mismatch,
-        Action<IReadOnlyList<SignatureProfile>, string, string> failure)
+        Action<string, IEnumerable<SignatureProfile>, string, string> mismatch,
+        Action<string, IReadOnlyList<SignatureProfile>, string, string> failure)
     {
         foreach (Pair p in form.Where(p => ParameterRules.IsBracketedName(p.DecodedName)).Take(1))
         {
-            failure(Generations, $"the form body has the bracketed name '{p.DecodedName}', which Magento's signer cannot handle (500).",
+            failure("bracketed-form-field", Generations, $"the form body has the bracketed name '{p.DecodedName}', which Magento's signer cannot handle (500).",
                 "Send the body as JSON, or move such fields to the query.");
         }
 
         foreach (Pair p in form.Where(p => IsRenamedByPhp(p.DecodedName)).Take(1))
         {
-            mismatch(Generations, $"the form field '{p.DecodedName}' is renamed by PHP before Magento signs it.",
+            mismatch("php-renamed-form-field", Generations, $"the form field '{p.DecodedName}' is renamed by PHP before Magento signs it.",
                 "Avoid '.', spaces and unclosed '[' in form field names.");
         }
 
         foreach (var group in form.GroupBy(p => p.DecodedName).Where(g => g.Count() > 1).Take(1))
         {
-            mismatch(Generations, $"the form field '{group.Key}' is repeated, and Magento signs only its last value.",
+            mismatch("repeated-form-field", Generations, $"the form field '{group.Key}' is repeated, and Magento signs only its last value.",
                 "Send each field once.");
         }
 
         foreach (Pair p in form.Where(p => IsAllDigits(p.DecodedName)).Take(1))
         {
-            failure(G4, $"the form field '{p.DecodedName}' has an all-digit name, which G4 answers with 500.", "Use a name with a letter.");
+            failure("all-digit-form-field", G4, $"the form field '{p.DecodedName}' has an all-digit name, which G4 answers with 500.", "Use a name with a letter.");
         }
     }
 
-    private static void CheckOrder(List<Pair> pairs, Action<IEnumerable<SignatureProfile>, string, string> mismatch)
+    private static void CheckOrder(List<Pair> pairs, Action<string, IEnumerable<SignatureProfile>, string, string> mismatch)
     {
         for (int i = 0; i < pairs.Count; i++)
         {
@@ -165,7 +166,7 @@ public static class PortabilityAnalyzer
                 int ordinal = Math.Sign(a.AsSpan().SequenceCompareTo(b));
                 if (Math.Sign(NaturalOrder.Compare(a, b)) != ordinal)
                 {
-                    mismatch(G1ToG3, $"'{pairs[i].DecodedName}' and '{pairs[j].DecodedName}' sort differently in PHP's natural order (G1–G3) than in byte order.",
+                    mismatch("natural-order", G1ToG3, $"'{pairs[i].DecodedName}' and '{pairs[j].DecodedName}' sort differently in PHP's natural order (G1–G3) than in byte order.",
                         "Keep array indices within 0–9, or sign with the store's generation (--profile).");
                     return;
                 }
@@ -174,7 +175,7 @@ public static class PortabilityAnalyzer
                 byte[] db = Encoding.UTF8.GetBytes(pairs[j].DecodedName);
                 if (Math.Sign(da.AsSpan().SequenceCompareTo(db)) != ordinal)
                 {
-                    mismatch(G4, $"'{pairs[i].DecodedName}' and '{pairs[j].DecodedName}' sort differently by decoded name (G4) than by encoded name.",
+                    mismatch("decoded-order", G4, $"'{pairs[i].DecodedName}' and '{pairs[j].DecodedName}' sort differently by decoded name (G4) than by encoded name.",
                         "Keep array indices within 0–9, or sign with the store's generation (--profile).");
                     return;
                 }
@@ -182,13 +183,13 @@ public static class PortabilityAnalyzer
         }
     }
 
-    private static void CheckPath(string path, Action<IEnumerable<SignatureProfile>, string, string> mismatch)
+    private static void CheckPath(string path, Action<string, IEnumerable<SignatureProfile>, string, string> mismatch)
     {
         for (int i = 0; i < path.Length; i++)
         {
             if (path[i] == '%' && PercentEncoding.TryDecodeEscape(path, i, out byte decoded) && ":@&=+$,/;%".Contains((char)decoded, StringComparison.Ordinal))
             {
-                mismatch(G1G2, $"the path has '{path.Substring(i, 3)}', which G1–G2 decode to '{(char)decoded}' before signing while G3–G4 sign it as sent; no one signature fits both.",
+                mismatch("path-escape", G1G2, $"the path has '{path.Substring(i, 3)}', which G1–G2 decode to '{(char)decoded}' before signing while G3–G4 sign it as sent; no one signature fits both.",
                     "Sign with the store's generation: --profile g2 for 2.4.0–2.4.7, --profile g4 for 2.4.8+.");
                 break;
             }
@@ -198,7 +199,7 @@ public static class PortabilityAnalyzer
         {
             if (c < 0x80 && !PercentEncoding.IsUnreserved(c) && !"()/:@&=+$,;%".Contains(c, StringComparison.Ordinal))
             {
-                mismatch(G1ToG3, $"the path has a raw '{c}', which G1–G3 escape before signing.",
+                mismatch("path-raw-character", G1ToG3, $"the path has a raw '{c}', which G1–G3 escape before signing.",
                     $"Send it escaped (%{(int)c:X2}).");
                 break;
             }
@@ -208,7 +209,7 @@ public static class PortabilityAnalyzer
         {
             if (path[i] == '%' && PercentEncoding.TryDecodeEscape(path, i, out _) && path.AsSpan(i + 1, 2).ContainsAny(LowerHex))
             {
-                mismatch(G1ToG3, $"the path has the lower-case escape '{path.Substring(i, 3)}', which G1–G3 upper-case before signing.",
+                mismatch("path-lower-case-escape", G1ToG3, $"the path has the lower-case escape '{path.Substring(i, 3)}', which G1–G3 upper-case before signing.",
                     "Write escapes with upper-case hex digits.");
                 break;
             }

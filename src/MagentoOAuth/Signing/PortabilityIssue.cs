@@ -4,7 +4,11 @@ namespace MagentoOAuth.Signing;
 /// <param name="Generations">The generations that refuse it (<see cref="SignatureProfile.MagentoG1"/>…<see cref="SignatureProfile.MagentoG4"/>).</param>
 /// <param name="Reason">What in the request they read differently, or fail on.</param>
 /// <param name="Advice">How to send it so they accept it.</param>
-public sealed record PortabilityIssue(IReadOnlyList<SignatureProfile> Generations, string Reason, string Advice)
+/// <param name="Rule">
+/// A stable id for the rule (<c>raw-plus</c>, <c>natural-order</c>, <c>path-escape</c>, …). Safe to log: unlike
+/// <paramref name="Reason"/>, it quotes nothing from the request.
+/// </param>
+public sealed record PortabilityIssue(IReadOnlyList<SignatureProfile> Generations, string Reason, string Advice, string Rule)
 {
     /// <summary>The generations as text, e.g. <c>G1, G2, G3</c>.</summary>
     public string GenerationNames => string.Join(", ", Generations.Select(g => "G" + (int)g));

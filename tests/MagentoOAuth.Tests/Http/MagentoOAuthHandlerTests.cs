@@ -177,6 +177,22 @@ public sealed class MagentoOAuthHandlerTests
         OAuthlibVerifier.AssertAllVerify(OnTheWire(request));
     }
 
+    [Fact]
+    public async Task A_request_that_cannot_be_portable_is_logged_by_rule_without_its_query()
+    {
+        var logger = new CapturingLogger<MagentoOAuthHandler>();
+        var stub = new StubHttpHandler().On("GET", "https://shop.example.com/rest/V1/products/ABC%2F10", HttpStatusCode.OK, "{}");
+        var client = new HttpClient(new MagentoOAuthHandler(Options(), logger: logger) { InnerHandler = stub }) { BaseAddress = new Uri("https://shop.example.com/rest/") };
+
+        await client.GetAsync("V1/products/ABC%2F10?customer_email=jane%40example.com");
+
+        var warning = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("path-escape", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("G1, G2", warning.Message, StringComparison.Ordinal);
+        Assert.All(logger.Entries, e => Assert.DoesNotContain("jane", e.Message, StringComparison.Ordinal));
+        Assert.All(logger.Entries, e => Assert.DoesNotContain("at0123", e.Message, StringComparison.Ordinal));
+    }
+
     private sealed class RetryOnceHandler : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
