@@ -1,0 +1,25 @@
+using MagentoOAuth.Sandbox.Oauth;
+
+namespace MagentoOAuth.Sandbox;
+
+/// <summary>How the sandbox behaves. Defaults are Magento's.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>How long after the credential POST a request token may be asked for (Magento's <c>oauth/consumer/expiration_period</c>, 300 s).</summary>
+    public TimeSpan ConsumerExpiry { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Which Magento signer to imitate; the newest by default.</summary>
+    public SignerGeneration Signer { get; set; } = SignerGeneration.G4;
+
+    /// <summary>Accept integration access tokens as <c>Authorization: Bearer</c> (Magento: off by default).</summary>
+    public bool AllowBearer { get; set; }
+
+    /// <summary>Where to keep state across restarts; <see langword="null"/> keeps it in memory.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The callback POST's timeout (Magento's <c>oauth/consumer/post_timeout</c>, 5 s).</summary>
+    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Moves the sandbox's clock for timestamp checks, to imitate a store whose clock differs from the client's.</summary>
+    public TimeSpan ClockOffset { get; set; }
+}
