@@ -29,7 +29,9 @@ internal static partial class MagentoErrorCatalog
         new("The \"%1\" Oauth version isn't supported.", MagentoProblem.VersionRejected,
             "oauth_version was not 1.0.",
             "Send oauth_version=\"1.0\" or leave it out."),
-        new("\"%fieldName\" is required. Enter and try again.", MagentoProblem.ParameterMissing,
+        // One missing parameter gives its message; several give each without its period, joined by ", "
+        // (F/Oauth/OauthInputException::getAggregatedErrorMessage), as when the Authorization header never arrived.
+        new(new Regex("^\"[^\"]+\" is required\\. Enter and try again(, \"[^\"]+\" is required\\. Enter and try again)*\\.?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), MagentoProblem.ParameterMissing,
             "A protocol parameter is missing. When all of them are, the Authorization header did not reach Magento: Magento reads OAuth parameters only from that header, and some proxies and PHP-FPM setups drop it.",
             "Send the parameters in an 'Authorization: OAuth …' header and make sure the web server passes it to PHP (e.g. Apache: SetEnvIf Authorization \"(.*)\" HTTP_AUTHORIZATION=$1)."),
         new("The token length is invalid. Check the length and try again.", MagentoProblem.TokenLengthInvalid,
@@ -104,11 +106,15 @@ internal static partial class MagentoErrorCatalog
     [GeneratedRegex("%(?:\\d+|[A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex Placeholder();
 
-    private sealed class Entry(string template, MagentoProblem problem, string cause, string fix)
+    private sealed class Entry(Regex pattern, MagentoProblem problem, string cause, string fix)
     {
-        public Regex Pattern { get; } = new(
-            "^" + string.Join(".*?", Placeholder().Split(template).Select(Regex.Escape)) + "$",
-            RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        public Entry(string template, MagentoProblem problem, string cause, string fix)
+            : this(new Regex("^" + string.Join(".*?", Placeholder().Split(template).Select(Regex.Escape)) + "$",
+                RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1)), problem, cause, fix)
+        {
+        }
+
+        public Regex Pattern { get; } = pattern;
 
         public MagentoProblem Problem { get; } = problem;
 

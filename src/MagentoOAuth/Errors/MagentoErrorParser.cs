@@ -93,7 +93,7 @@ public static class MagentoErrorParser
 
     internal static string Describe(HttpRequestMessage? request) =>
         request?.RequestUri is { IsAbsoluteUri: true } uri
-            ? $"{request.Method} {uri.GetLeftPart(UriPartial.Path)}"
+            ? $"{request.Method} {uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)}"
             : request?.Method.ToString() ?? "request";
 
     internal static async Task<string> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)

@@ -2,7 +2,8 @@ namespace MagentoOAuth.Errors;
 
 /// <summary>
 /// Magento refused a request, or answered in a way no Magento endpoint should. Carries the HTTP status, Magento's own
-/// message with its placeholders filled in, and a plain cause and fix. Never carries a secret or a query string.
+/// message with its placeholders filled in, and a plain cause and fix. Never carries a secret, a token or a query
+/// string of ours; Magento's own message can quote an input value (a field name, a signature method).
 /// </summary>
 public class MagentoOAuthException : Exception
 {

@@ -14,7 +14,7 @@ public static class MagentoEndpoints
         ArgumentNullException.ThrowIfNull(storeBaseUrl);
         if (!storeBaseUrl.IsAbsoluteUri || (storeBaseUrl.Scheme != Uri.UriSchemeHttps && storeBaseUrl.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException($"The store base URL must be an absolute http(s) URL, like https://shop.example.com/ (got '{storeBaseUrl.GetLeftPart(UriPartial.Path)}').", nameof(storeBaseUrl));
+            throw new ArgumentException($"The store base URL must be an absolute http(s) URL, like https://shop.example.com/ (got '{(storeBaseUrl.IsAbsoluteUri ? storeBaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : "a relative URL")}').", nameof(storeBaseUrl));
         }
 
         if (storeBaseUrl.Query.Length > 0 || storeBaseUrl.Fragment.Length > 0 || storeBaseUrl.UserInfo.Length > 0)

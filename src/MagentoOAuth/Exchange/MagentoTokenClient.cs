@@ -100,7 +100,7 @@ public class MagentoTokenClient
             credentials);
         request.Headers.TryAddWithoutValidation("Authorization", header);
 
-        Log.TokenStepStarting(_logger, step, endpoint.GetLeftPart(UriPartial.Path));
+        Log.TokenStepStarting(_logger, step, endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped));
         using HttpResponseMessage response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {

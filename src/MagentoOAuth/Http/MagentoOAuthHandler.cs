@@ -17,6 +17,10 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly OAuthCredentials? _staticCredentials;
 
+    // Request shapes already checked for portability: each is analysed and logged once, not on every call.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _analysedShapes = new(StringComparer.Ordinal);
+    private const int MaxAnalysedShapes = 1024;
+
     /// <summary>Creates the handler.</summary>
     /// <param name="options">Credentials and signing choices; validated here.</param>
     /// <param name="timeProvider">The clock for timestamps.</param>
@@ -63,8 +67,11 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
             FormBody = await ReadFormBodyAsync(request.Content, cancellationToken).ConfigureAwait(false),
             Profile = _options.Profile,
             SignatureMethod = _options.SignatureMethod,
+
+            // Magento signs the Host header it receives; one set explicitly (a load balancer, an IP) goes on the wire.
+            Host = request.Headers.Host,
         };
-        if (_logger.IsEnabled(LogLevel.Warning))
+        if (_logger.IsEnabled(LogLevel.Warning) && _analysedShapes.Count < MaxAnalysedShapes && _analysedShapes.TryAdd(Shape(toSign), 0))
         {
             foreach (PortabilityIssue issue in PortabilityAnalyzer.Analyze(toSign))
             {
@@ -76,6 +83,18 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
         request.Headers.TryAddWithoutValidation("Authorization", header);
         Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "OAuth1", _options.Profile);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The method, path and parameter names: what portability depends on once the URL is portable.</summary>
+    private static string Shape(in OAuthRequest request)
+    {
+        var shape = new System.Text.StringBuilder(request.Method).Append(' ').Append(request.Uri.AbsolutePath).Append('?');
+        foreach (string pair in request.Uri.Query.TrimStart('?').Split('&'))
+        {
+            shape.Append(pair.AsSpan(0, pair.Contains('=', StringComparison.Ordinal) ? pair.IndexOf('=', StringComparison.Ordinal) : pair.Length)).Append('&');
+        }
+
+        return shape.Append(request.FormBody is null ? string.Empty : "+form").Append(request.Host).ToString();
     }
 
     /// <summary>

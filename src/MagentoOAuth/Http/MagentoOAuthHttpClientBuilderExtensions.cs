@@ -19,11 +19,16 @@ public static class MagentoOAuthHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<MagentoOAuthOptions>(builder.Name).Configure(configure);
-        return builder.AddHttpMessageHandler(services => new MagentoOAuthHandler(
-            services.GetRequiredService<IOptionsMonitor<MagentoOAuthOptions>>().Get(builder.Name),
-            services.GetService<TimeProvider>(),
-            services.GetService<ILogger<MagentoOAuthHandler>>()));
+        builder.Services.AddOptions<MagentoOAuthOptions>(builder.Name)
+            .Configure(configure)
+            .Validate(Validates, "MagentoOAuthOptions are incomplete: set ConsumerKey, ConsumerSecret, AccessToken and AccessTokenSecret, or a CredentialsProvider.")
+            .ValidateOnStart();
+        return builder
+            .ConfigurePrimaryHttpMessageHandler(NoRedirects)
+            .AddHttpMessageHandler(services => new MagentoOAuthHandler(
+                services.GetRequiredService<IOptionsMonitor<MagentoOAuthOptions>>().Get(builder.Name),
+                services.GetService<TimeProvider>(),
+                services.GetService<ILogger<MagentoOAuthHandler>>()));
     }
 
     /// <summary>
@@ -44,7 +49,38 @@ public static class MagentoOAuthHttpClientBuilderExtensions
 
         return services
             .AddHttpClient<MagentoTokenClient, MagentoTokenClient>(CreateTokenClient)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(NoRedirects);
+    }
+
+    /// <summary>
+    /// A redirected request loses its Authorization header (and its signature no longer matches the new URL), so Magento
+    /// would answer as if to a guest. Following no redirects turns that into a clear error. Keeps any other settings
+    /// of the primary handler (proxy, certificates).
+    /// </summary>
+    private static void NoRedirects(HttpMessageHandler handler, IServiceProvider services)
+    {
+        switch (handler)
+        {
+            case SocketsHttpHandler sockets:
+                sockets.AllowAutoRedirect = false;
+                break;
+            case HttpClientHandler client:
+                client.AllowAutoRedirect = false;
+                break;
+        }
+    }
+
+    private static bool Validates(MagentoOAuthOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static MagentoTokenClient CreateTokenClient(HttpClient http, IServiceProvider provider) =>

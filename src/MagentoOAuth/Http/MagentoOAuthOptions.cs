@@ -5,7 +5,8 @@ namespace MagentoOAuth.Http;
 /// <summary>
 /// Options for the signing handler added by <c>AddMagentoOAuth</c>. Give either the four credentials (bindable from
 /// configuration) or <see cref="CredentialsProvider"/>, which is asked on every request so rotated credentials apply
-/// without a restart.
+/// without a restart. The four credentials are read when IHttpClientFactory creates the handler (every two minutes by
+/// default), so a configuration change applies within that handler lifetime.
 /// </summary>
 public sealed class MagentoOAuthOptions
 {

@@ -37,8 +37,12 @@ internal static class BaseUriRules
     }
 
     /// <summary>The Host header HttpClient sends for <paramref name="uri"/>: lower-case, default port omitted.</summary>
-    public static string DefaultHost(Uri uri) =>
-        uri.IsDefaultPort ? uri.IdnHost : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}");
+    public static string DefaultHost(Uri uri)
+    {
+        // IdnHost drops an IPv6 literal's brackets; Host keeps them.
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        return uri.IsDefaultPort ? host : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{host}:{uri.Port}");
+    }
 
     private static string NormalizedAuthority(Uri uri, string? hostHeader)
     {
@@ -54,9 +58,11 @@ internal static class BaseUriRules
     }
 
     /// <summary>
-    /// laminas-uri's path normalisation: decode escapes of unreserved characters (and, before G3, of
-    /// <c>: @ &amp; = + $ , / ; %</c> too), upper-case the remaining escapes, and escape raw characters outside
-    /// unreserved and <c>( ) : @ &amp; = + $ , ; /</c>.
+    /// laminas-uri's path normalisation, two passes like laminas: decodeUrlEncodedChars (escapes of unreserved
+    /// characters and, before G3, of <c>: @ &amp; = + $ , / ; %</c> become the character; other escapes are
+    /// upper-cased), then encodePath on the result (characters outside unreserved and <c>( ) : @ &amp; = + $ , ; / %</c>,
+    /// and any '%' not followed by two hex digits, are escaped). So <c>%25</c> decodes to '%' and, unless two hex
+    /// digits follow, is escaped again.
     /// </summary>
     private static void WritePath(ref ByteWriter writer, string path, bool decodeReserved)
     {
@@ -66,36 +72,58 @@ internal static class BaseUriRules
             return;
         }
 
-        ReadOnlySpan<char> chars = path;
-        Span<byte> utf8 = stackalloc byte[4];
-        for (int i = 0; i < chars.Length; i++)
+        // Pass 1, as bytes: UTF-8 for raw characters, decoded or upper-cased escapes.
+        var decoded = new ByteWriter(path.Length * 3);
+        try
         {
-            char c = chars[i];
-            if (c == '%' && PercentEncoding.TryDecodeEscape(chars, i, out byte decoded))
+            ReadOnlySpan<char> chars = path;
+            Span<byte> utf8 = stackalloc byte[4];
+            for (int i = 0; i < chars.Length; i++)
             {
-                i += 2;
-                if (PercentEncoding.IsUnreserved(decoded) || (decodeReserved && IsDecodedReserved(decoded)))
+                char c = chars[i];
+                if (c == '%' && PercentEncoding.TryDecodeEscape(chars, i, out byte value))
                 {
-                    writer.Append(decoded);
+                    i += 2;
+                    if (PercentEncoding.IsUnreserved(value) || (decodeReserved && IsDecodedReserved(value)))
+                    {
+                        decoded.Append(value);
+                    }
+                    else
+                    {
+                        PercentEncoding.AppendEncodedByte(ref decoded, value);
+                    }
+                }
+                else if (c < 0x80)
+                {
+                    decoded.Append((byte)c);
                 }
                 else
                 {
-                    PercentEncoding.AppendEncodedByte(ref writer, decoded);
+                    int length = Encoding.UTF8.GetBytes(chars.Slice(i, char.IsHighSurrogate(c) && i + 1 < chars.Length ? 2 : 1), utf8);
+                    i += length == 4 ? 1 : 0;
+                    decoded.Append(utf8[..length]);
                 }
             }
-            else if (c < 0x80 && (PercentEncoding.IsUnreserved(c) || IsAllowedRaw(c)))
+
+            // Pass 2: encodePath.
+            ReadOnlySpan<byte> text = decoded.WrittenSpan;
+            for (int i = 0; i < text.Length; i++)
             {
-                writer.Append((byte)c);
-            }
-            else
-            {
-                int length = Encoding.UTF8.GetBytes(chars.Slice(i, char.IsHighSurrogate(c) && i + 1 < chars.Length ? 2 : 1), utf8);
-                i += length == 4 ? 1 : 0;
-                foreach (byte b in utf8[..length])
+                byte b = text[i];
+                bool validEscape = b == '%' && i + 2 < text.Length && PercentEncoding.HexValue(text[i + 1]) >= 0 && PercentEncoding.HexValue(text[i + 2]) >= 0;
+                if (validEscape || (b < 0x80 && b != '%' && (PercentEncoding.IsUnreserved(b) || IsAllowedRaw((char)b))))
+                {
+                    writer.Append(b);
+                }
+                else
                 {
                     PercentEncoding.AppendEncodedByte(ref writer, b);
                 }
             }
+        }
+        finally
+        {
+            decoded.Dispose();
         }
     }
 

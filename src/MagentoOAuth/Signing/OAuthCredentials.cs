@@ -58,7 +58,7 @@ public sealed class OAuthCredentials
 
     private byte[] BuildSigningKey()
     {
-        var writer = new ByteWriter(64);
+        var writer = new ByteWriter(64) { ClearOnReturn = true };
         try
         {
             PercentEncoding.AppendEncoded(ref writer, ConsumerSecret.AsSpan());

@@ -1,6 +1,9 @@
 namespace MagentoOAuth.Signing;
 
-/// <summary>Every step of one signature, for explaining it. Contains no secret.</summary>
+/// <summary>
+/// Every step of one signature, for explaining it. Contains no secret, but does contain <c>oauth_token</c>, which is a
+/// credential on its own for stores that accept integration tokens as Bearer: treat it like the Authorization header.
+/// </summary>
 public sealed record OAuthSignatureDetails
 {
     /// <summary>The collected parameters, percent-encoded and in signing order (RFC 5849 §3.4.1.3).</summary>

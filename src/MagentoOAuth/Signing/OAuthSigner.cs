@@ -118,6 +118,11 @@ public sealed class OAuthSigner
         ref ParameterList parameters,
         ref ByteWriter destination)
     {
+        if (request.Uri is null || request.Method is null)
+        {
+            throw new ArgumentException("The request has no method or URL: create it with new OAuthRequest(method, uri).", nameof(request));
+        }
+
         SignatureProfile profile = request.Profile;
         parameters.AddDecoded("oauth_consumer_key", credentials.ConsumerKey);
         parameters.AddDecoded("oauth_nonce", nonce);

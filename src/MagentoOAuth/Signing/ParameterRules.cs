@@ -51,12 +51,13 @@ internal static class ParameterRules
             int equals = pair.IndexOf('=');
             ReadOnlySpan<char> name = equals < 0 ? pair : pair[..equals];
             ReadOnlySpan<char> value = equals < 0 ? [] : pair[(equals + 1)..];
-            if (IsProtocolParameter(name))
+            string? phpName = PhpVariableName(name);
+            if (phpName is null || IsProtocolParameter(name))
             {
                 continue;
             }
 
-            list.AddWire(PhpVariableName(name), value, plusIsSpace: true);
+            list.AddWire(phpName, value, plusIsSpace: true);
         }
     }
 
@@ -134,6 +135,7 @@ internal static class ParameterRules
     {
         CollectQueryLaminas(ref list, query);
         Span<char> decodedName = stackalloc char[256];
+        List<string>? arrayBases = null;
         foreach (Range range in query.Split('&'))
         {
             ReadOnlySpan<char> pair = query[range];
@@ -145,23 +147,46 @@ internal static class ParameterRules
             int equals = pair.IndexOf('=');
             ReadOnlySpan<char> name = equals < 0 ? pair : pair[..equals];
             ReadOnlySpan<char> value = equals < 0 ? [] : pair[(equals + 1)..];
-            if (IsBracketedName(DecodeForTest(name, decodedName)))
+            ReadOnlySpan<char> decoded = DecodeForTest(name, decodedName);
+            if (IsBracketedName(decoded))
             {
+                // parse_str makes an array under the base name; removeNestedArrays then drops it, and with it any
+                // plain parameter of that name (array_merge let the array replace it).
+                (arrayBases ??= []).Add(PercentEncoding.Encode(decoded[..decoded.IndexOf('[')].TrimStart(' ').ToString()));
                 continue;
             }
 
-            list.AddWire(PhpVariableName(name), value, plusIsSpace: true);
+            string? phpName = PhpVariableName(name);
+            if (phpName is not null)
+            {
+                list.AddWire(phpName, value, plusIsSpace: true);
+            }
+        }
+
+        if (arrayBases is not null)
+        {
+            foreach (string arrayBase in arrayBases)
+            {
+                byte[] encodedBase = System.Text.Encoding.ASCII.GetBytes(arrayBase);
+                list.RemoveWhere(encodedName => encodedName.SequenceEqual(encodedBase));
+            }
         }
     }
 
     /// <summary>
-    /// PHP renames variables: a '.' or ' ' becomes '_', and so does the first '[' when no ']' follows it. Works on
-    /// the wire form; an encoded '.' or space (<c>%2E</c>, <c>%20</c>, <c>+</c>) is renamed as well.
+    /// PHP's variable names (parse_str): leading spaces dropped, an empty name dropped (null), and a '.' or ' '
+    /// becomes '_', as does the first '[' when no ']' follows it. Works on the wire form; an encoded '.' or space
+    /// (<c>%2E</c>, <c>%20</c>, <c>+</c>) is renamed as well.
     /// </summary>
-    private static string PhpVariableName(ReadOnlySpan<char> wireName)
+    private static string? PhpVariableName(ReadOnlySpan<char> wireName)
     {
-        string name = Uri.UnescapeDataString(wireName.ToString().Replace('+', ' '));
-        if (!name.Contains('.') && !name.Contains(' ') && !(name.Contains('[') && !IsBracketedName(name)))
+        string name = Uri.UnescapeDataString(wireName.ToString().Replace('+', ' ')).TrimStart(' ');
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        if (!name.Contains('.') && !name.Contains(' ') && !(name.Contains('[') && !IsBracketedName(name)) && !wireName.StartsWith("%20") && !wireName.StartsWith("+"))
         {
             return wireName.ToString();
         }

@@ -216,6 +216,9 @@ internal struct ByteWriter : IDisposable
 
     public void Advance(int count) => _length += count;
 
+    /// <summary>Set for buffers that hold secrets: they are zeroed before going back to the shared pool.</summary>
+    public bool ClearOnReturn { get; init; }
+
     public void Dispose()
     {
         byte[] buffer = _buffer;
@@ -223,7 +226,7 @@ internal struct ByteWriter : IDisposable
         _length = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer, ClearOnReturn);
         }
     }
 
@@ -231,7 +234,7 @@ internal struct ByteWriter : IDisposable
     {
         byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + sizeHint));
         _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_buffer, ClearOnReturn);
         _buffer = larger;
     }
 }

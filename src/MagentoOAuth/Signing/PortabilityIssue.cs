@@ -13,6 +13,7 @@ public sealed record PortabilityIssue(IReadOnlyList<SignatureProfile> Generation
     /// <summary>The generations as text, e.g. <c>G1, G2, G3</c>.</summary>
     public string GenerationNames => string.Join(", ", Generations.Select(g => "G" + (int)g));
 
-    /// <inheritdoc />
-    public override string ToString() => $"refused by {GenerationNames}: {Reason} {Advice}";
+    /// <summary>Safe to log: the rule and the generations, nothing quoted from the request.</summary>
+    /// <returns>For example <c>refused by G1, G2 (rule path-escape)</c>.</returns>
+    public override string ToString() => $"refused by {GenerationNames} (rule {Rule})";
 }

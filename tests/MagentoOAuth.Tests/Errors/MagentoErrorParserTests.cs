@@ -25,6 +25,26 @@ public sealed class MagentoErrorParserTests
     }
 
     [Fact]
+    public void Several_missing_parameters_mean_the_authorization_header_did_not_arrive()
+    {
+        MagentoOAuthException error = MagentoErrorParser.FromBody(400,
+            "oauth_problem=%22oauth_consumer_key%22+is+required.+Enter+and+try+again%2C+%22oauth_signature%22+is+required.+Enter+and+try+again");
+        Assert.Equal(MagentoProblem.ParameterMissing, error.Problem);
+        Assert.Contains("Authorization header", error.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exception_text_never_carries_user_info_from_the_url()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://user:pa55@shop.example.com/rest/V1/orders?customer=jane");
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Unauthorized) { RequestMessage = request, Content = new StringContent("{\"message\":\"x\"}") };
+        MagentoOAuthException error = await MagentoErrorParser.ToExceptionAsync(response);
+        Assert.Equal("GET https://shop.example.com/rest/V1/orders", error.Request);
+        Assert.DoesNotContain("pa55", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("jane", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Expired_consumer_explains_the_300_second_window_and_reauthorize()
     {
         MagentoOAuthException error = MagentoErrorParser.FromBody(401, "oauth_problem=Consumer+key+has+expired");

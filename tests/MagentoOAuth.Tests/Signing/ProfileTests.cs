@@ -44,12 +44,46 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void Raw_sub_delimiters_in_the_path_are_escaped_by_laminas_generations()
+    public void Raw_sub_delimiters_in_the_path_are_escaped_by_laminas_uri_in_G1_to_G3()
     {
         const string url = "https://shop.example.com/rest/V1/products/it's!";
         Assert.Equal("https://shop.example.com/rest/V1/products/it's!", Explain("GET", url, SignatureProfile.Rfc5849).BaseUri);
+        Assert.Equal("https://shop.example.com/rest/V1/products/it%27s%21", Explain("GET", url, SignatureProfile.MagentoG1).BaseUri);
+        Assert.Equal("https://shop.example.com/rest/V1/products/it%27s%21", Explain("GET", url, SignatureProfile.MagentoG2).BaseUri);
         Assert.Equal("https://shop.example.com/rest/V1/products/it%27s%21", Explain("GET", url, SignatureProfile.MagentoG3).BaseUri);
         Assert.Equal("https://shop.example.com/rest/V1/products/it's!", Explain("GET", url, SignatureProfile.MagentoG4).BaseUri);
+    }
+
+    [Theory]
+    [InlineData("/rest/V1/products/50%25OFF", "/rest/V1/products/50%25OFF")]
+    [InlineData("/rest/V1/products/100%25", "/rest/V1/products/100%25")]
+    [InlineData("/rest/V1/products/a%2541", "/rest/V1/products/a%41")]
+    [InlineData("/rest/V1/products/a%3ab", "/rest/V1/products/a:b")]
+    [InlineData("/rest/V1/products/a%c3%a9", "/rest/V1/products/a%C3%A9")]
+    public void G1_G2_decode_then_re_escape_the_path_as_laminas_uri_does(string path, string expected)
+    {
+        Assert.Equal("https://shop.example.com" + expected, Explain("GET", "https://shop.example.com" + path, SignatureProfile.MagentoG2).BaseUri);
+    }
+
+    [Fact]
+    public void IPv6_hosts_keep_their_brackets()
+    {
+        Assert.Equal("https://[::1]:8443/rest/V1/x", Explain("GET", "https://[::1]:8443/rest/V1/x", SignatureProfile.Rfc5849).BaseUri);
+        Assert.Equal("https://[::1]:8443/rest/V1/x?a=1", PortableRequest.ToPortableUri(new Uri("https://[::1]:8443/rest/V1/x?a=1")).AbsoluteUri);
+    }
+
+    [Fact]
+    public void G4_drops_a_plain_name_that_is_also_the_base_of_a_bracketed_one()
+    {
+        Assert.Equal("a%5Bb%5D=2", Params(Explain("GET", "https://shop.example.com/x?a=1&a%5Bb%5D=2", SignatureProfile.MagentoG4)));
+        Assert.Equal("a=1&a%5Bb%5D=2", Params(Explain("GET", "https://shop.example.com/x?a=1&a%5Bb%5D=2", SignatureProfile.MagentoG2)));
+    }
+
+    [Fact]
+    public void Php_drops_leading_spaces_and_empty_names()
+    {
+        Assert.Equal("%20a=1&a=1", Params(Explain("GET", "https://shop.example.com/x?%20a=1", SignatureProfile.MagentoG4)));
+        Assert.Equal("b=2", Params(Explain("POST", "https://shop.example.com/x", SignatureProfile.MagentoG2, form: "=v&b=2")));
     }
 
     [Fact]
@@ -57,7 +91,9 @@ public sealed class ProfileTests
     {
         const string url = "https://shop.example.com/rest/V1/products?q=a+b";
         Assert.Equal("q=a%20b", Params(Explain("GET", url, SignatureProfile.Rfc5849)));
+        Assert.Equal("q=a%2Bb", Params(Explain("GET", url, SignatureProfile.MagentoG1)));
         Assert.Equal("q=a%2Bb", Params(Explain("GET", url, SignatureProfile.MagentoG2)));
+        Assert.Equal("q=a%2Bb", Params(Explain("GET", url, SignatureProfile.MagentoG3)));
         Assert.Equal("q=a%20b", Params(Explain("GET", url, SignatureProfile.MagentoG4)));
     }
 
