@@ -21,6 +21,7 @@ internal static class CliApp
             "Sign and explain requests exactly as Magento verifies them.\n\n" +
             "Exit codes: 0 success, 1 the operation failed, 2 bad input.");
         root.Add(SignCommand.Create());
+        root.Add(SandboxCommand.Create());
         return root;
     }
 

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using MagentoOAuth.Sandbox;
+using MagentoOAuth.Sandbox.Oauth;
+using Microsoft.AspNetCore.Builder;
+
+namespace MagentoOAuth.Cli.Commands;
+
+/// <summary><c>magento-oauth sandbox</c>: runs a local Magento-compatible OAuth provider until Ctrl+C.</summary>
+internal static class SandboxCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen (loopback by default). The store base URL it announces is this URL with a trailing '/'.",
+            DefaultValueFactory = _ => "http://127.0.0.1:8080",
+        };
+        var expiry = new Option<int>("--consumer-expiry")
+        {
+            Description = "Seconds after the credential POST during which a request token may be asked for (Magento: 300).",
+            DefaultValueFactory = _ => 300,
+        };
+        var signer = new Option<string>("--signer")
+        {
+            Description = "The Magento signer to imitate: g1 (2.4.0–2.4.3, allows HMAC-SHA1), g2 (2.4.4–≈2.4.7), g3 (≈2.4.7-pN), g4 (≈2.4.8+, default).",
+            DefaultValueFactory = _ => "g4",
+        };
+        signer.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "g1", "g2", "g3", "g4");
+        var allowBearer = new Option<bool>("--allow-bearer") { Description = "Accept integration access tokens as 'Authorization: Bearer' (Magento: off by default)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Keep integrations and tokens in DIR across restarts (default: in memory)." };
+
+        var command = new Command("sandbox", "Run a local stand-in for a Magento 2.4 store: its OAuth token endpoints, a few REST resources, and an admin " +
+            "where you create and activate integrations, so the whole Integration flow runs with no Magento install.")
+        {
+            urls, expiry, signer, allowBearer, dataDir,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            string url = parse.GetValue(urls)!;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? listen) || listen.Scheme != Uri.UriSchemeHttp)
+            {
+                throw new CliUsageException($"--urls '{url}' must be an http URL such as http://127.0.0.1:8080.");
+            }
+
+            int seconds = parse.GetValue(expiry);
+            if (seconds <= 0)
+            {
+                throw new CliUsageException("--consumer-expiry must be a positive number of seconds.");
+            }
+
+            var options = new SandboxOptions
+            {
+                ConsumerExpiry = TimeSpan.FromSeconds(seconds),
+                Signer = Enum.Parse<SignerGeneration>(parse.GetValue(signer)!, ignoreCase: true),
+                AllowBearer = parse.GetValue(allowBearer),
+                DataDirectory = parse.GetValue(dataDir),
+            };
+
+            WebApplication app = SandboxServer.Build(options, [url]);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"magento-oauth: error: cannot listen on {url}: {e.Message}");
+                return CliApp.Failure;
+            }
+
+            string baseUrl = app.Urls.Select(u => u.TrimEnd('/') + "/").First();
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $$"""
+                Magento sandbox listening at {{baseUrl}} (signer {{options.Signer}}, consumer expiry {{seconds}} s, Bearer {{(options.AllowBearer ? "allowed" : "off")}}, state {{(options.DataDirectory is null ? "in memory" : "in " + options.DataDirectory)}})
+                  Admin:            {{baseUrl}}admin
+                  Token endpoints:  {{baseUrl}}oauth/token/request and {{baseUrl}}oauth/token/access
+                  REST:             {{baseUrl}}rest/V1/store/storeConfigs, …/V1/products, …/V1/orders
+                  Scriptable API:   {{baseUrl}}sandbox/api/integrations
+
+                Create a first integration: open the admin, choose Add New Integration, give your app's Callback URL and
+                Identity Link URL (or none, for a manual integration), Save, then Activate. Or from a script:
+                  curl -s -X POST {{baseUrl}}sandbox/api/integrations -H 'Content-Type: application/json' \
+                    -d '{"name":"My app","callbackUrl":"http://127.0.0.1:5000/magento/callback","identityLinkUrl":"http://127.0.0.1:5000/magento/identity"}'
+                  curl -s -X POST {{baseUrl}}sandbox/api/integrations/1/activate
+
+                Press Ctrl+C to stop.
+                """));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            return CliApp.Success;
+        });
+        return command;
+    }
+}
