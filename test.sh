@@ -7,8 +7,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # --- what the tests need from Debian -------------------------------------------------------------------------------
 # python3-oauthlib: an OAuth 1.0a implementation we did not write, which verifies our signatures.
+# php-cli + php-oauth: PHP's pecl OAuth class (the client Magento's docs use) drives the sandbox's whole flow.
 need=()
 /usr/bin/python3 -c 'import oauthlib' 2>/dev/null || need+=(python3 python3-oauthlib)
+/usr/bin/php -r 'exit(class_exists("OAuth") ? 0 : 1);' 2>/dev/null || need+=(php-cli php-oauth)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]} (Debian packages)" >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

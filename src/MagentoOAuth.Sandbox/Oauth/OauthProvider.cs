@@ -161,12 +161,15 @@ internal sealed class OauthProvider(SandboxStore store, SandboxOptions options, 
     {
         long seconds = PhpIntCast(timestamp);
         long now = time.GetUtcNow().ToUnixTimeSeconds() + (long)options.ClockOffset.TotalSeconds;
-        if (seconds <= 0 || seconds > now + TimeDeviationSeconds || nonce.Length > 32)
+        if (seconds <= 0 || seconds > now + TimeDeviationSeconds)
         {
             throw OauthError.Unauthorized("An error occurred validating the nonce");
         }
 
-        string compositeKey = consumer.Id.ToString(CultureInfo.InvariantCulture) + ":" + nonce;
+        // oauth_nonce.nonce is varchar(32) and Magento's MySQL session is not strict, so a longer nonce (PHP's pecl
+        // OAuth sends 33 characters) is cut to 32 when stored, and uniqueness applies to what was stored.
+        string stored = nonce.Length > 32 ? nonce[..32] : nonce;
+        string compositeKey = consumer.Id.ToString(CultureInfo.InvariantCulture) + ":" + stored;
         if (state.Nonces.Contains(compositeKey))
         {
             throw OauthError.Unauthorized("The nonce is already being used by the consumer with ID %1", consumer.Id.ToString(CultureInfo.InvariantCulture));
