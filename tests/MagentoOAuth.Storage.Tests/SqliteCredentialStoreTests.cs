@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using MagentoOAuth.Storage.Encryption;
+using MagentoOAuth.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace MagentoOAuth.Storage.Tests;
+
+public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("magento-oauth-sqlite-").FullName;
+    private readonly SecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+
+    private string DatabasePath => Path.Combine(_directory, "magento-oauth.db");
+
+    protected override async Task<ICredentialStore> CreateStoreAsync() => await SqliteCredentialStore.OpenAsync(DatabasePath, _protector);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task No_secret_can_be_read_in_the_database_file()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        StoreConnection connection = NewConnection() with
+        {
+            ConsumerSecret = "CONSUMERSECRET0123456789abcdefgh", Verifier = "VERIFIERVALUE0123456789abcdefghi",
+            RequestToken = "REQUESTTOKEN0123456789abcdefghij", RequestTokenSecret = "REQUESTSECRET0123456789abcdefghi",
+            AccessToken = "ACCESSTOKEN0123456789abcdefghijk", AccessTokenSecret = "ACCESSSECRET0123456789abcdefghij",
+        };
+        await store.InsertAsync(connection);
+        SqliteConnection.ClearAllPools();
+
+        string raw = string.Concat(Directory.GetFiles(_directory).Select(f => Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+
+        Assert.Contains(connection.ConsumerKey, raw, StringComparison.Ordinal);
+        foreach (string secret in new[] { "CONSUMERSECRET", "VERIFIERVALUE", "REQUESTTOKEN", "REQUESTSECRET", "ACCESSTOKEN", "ACCESSSECRET" })
+        {
+            Assert.DoesNotContain(secret, raw, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_different_key_cannot_read_the_secrets()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        StoreConnection connection = NewConnection();
+        await store.InsertAsync(connection);
+
+        SqliteCredentialStore other = await SqliteCredentialStore.OpenAsync(DatabasePath, new SecretProtector(RandomNumberGenerator.GetBytes(32)));
+        var error = await Assert.ThrowsAsync<CryptographicException>(() => other.FindAsync(connection.Id));
+        Assert.Contains("different encryption key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ciphertext_moved_to_another_row_does_not_decrypt()
+    {
+        string sealedValue = _protector.Protect("secret", Guid.NewGuid(), "access_token")!;
+        Assert.Throws<CryptographicException>(() => _protector.Unprotect(sealedValue, Guid.NewGuid(), "access_token"));
+    }
+
+    [Fact]
+    public async Task Two_openers_racing_on_a_new_database_migrate_it_once()
+    {
+        SqliteCredentialStore[] stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => SqliteCredentialStore.OpenAsync(DatabasePath, _protector))));
+        Assert.True(await stores[0].InsertAsync(NewConnection()));
+
+        await using var db = new SqliteConnection("Data Source=" + DatabasePath);
+        await db.OpenAsync();
+        await using SqliteCommand command = db.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM schema_migrations; PRAGMA journal_mode;";
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(1L, reader.GetInt64(0));
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        Assert.Equal("wal", reader.GetString(0));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_key_file_is_created_beside_the_database_readable_by_its_owner_only()
+    {
+        string keyFile = Path.Combine(_directory, "magento-oauth.key");
+        byte[] first = EncryptionKey.Resolve(null, keyFile);
+        byte[] second = EncryptionKey.Resolve(null, keyFile);
+
+        Assert.Equal(first, second);
+        Assert.Equal(32, first.Length);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+    }
+
+    [Fact]
+    public void A_malformed_key_is_refused_with_how_to_make_one()
+    {
+        string keyFile = Path.Combine(_directory, "bad.key");
+        File.WriteAllText(keyFile, "not-a-key");
+        var error = Assert.Throws<InvalidOperationException>(() => EncryptionKey.Resolve(keyFile, null));
+        Assert.Contains("head -c 32 /dev/urandom | base64", error.Message, StringComparison.Ordinal);
+    }
+}
