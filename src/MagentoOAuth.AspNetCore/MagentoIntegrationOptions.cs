@@ -1,0 +1,46 @@
+using MagentoOAuth.Signing;
+
+namespace MagentoOAuth.AspNetCore;
+
+/// <summary>Options of the integration endpoint (<c>AddMagentoIntegration</c>).</summary>
+public sealed class MagentoIntegrationOptions
+{
+    /// <summary>
+    /// Accept store base URLs that resolve to loopback, private or link-local addresses. Off by default: a forged
+    /// callback could otherwise make this server call internal services. The sandbox and demo turn it on.
+    /// </summary>
+    public bool AllowPrivateStores { get; set; }
+
+    /// <summary>If not empty, only stores whose host is listed (or is a subdomain of a listed <c>.example.com</c>) are accepted.</summary>
+    public IList<string> AllowedStoreHosts { get; } = [];
+
+    /// <summary>The stores' consumer expiry (Magento's <c>oauth/consumer/expiration_period</c>, 300 s by default).</summary>
+    public TimeSpan ConsumerExpiry { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>First delay between retries of a step that failed for a passing reason; it doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest delay between retries.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many times the access and verification steps (which have no deadline) are tried before the store is failed.</summary>
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>How many exchanges run at once.</summary>
+    public int MaxConcurrentExchanges { get; set; } = 32;
+
+    /// <summary>The signature method for the exchange and API calls.</summary>
+    public OAuthSignatureMethod SignatureMethod { get; set; } = OAuthSignatureMethod.HmacSha256;
+
+    /// <summary>Hooks for the hosting app.</summary>
+    public MagentoIntegrationEvents Events { get; set; } = new();
+
+    /// <summary>Throws when the options cannot work.</summary>
+    public void Validate()
+    {
+        if (ConsumerExpiry <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxAttempts < 1 || MaxConcurrentExchanges < 1)
+        {
+            throw new InvalidOperationException("MagentoIntegrationOptions: ConsumerExpiry and RetryDelay must be positive, MaxRetryDelay at least RetryDelay, MaxAttempts and MaxConcurrentExchanges at least 1.");
+        }
+    }
+}
