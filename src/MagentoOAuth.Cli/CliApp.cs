@@ -20,8 +20,12 @@ internal static class CliApp
             "magento-oauth: OAuth 1.0a for Magento 2 / Adobe Commerce integrations.\n" +
             "Sign and explain requests exactly as Magento verifies them.\n\n" +
             "Exit codes: 0 success, 1 the operation failed, 2 bad input.");
+        root.Add(DemoCommand.Create());
         root.Add(SignCommand.Create());
         root.Add(SandboxCommand.Create());
+        root.Add(ServeCommand.Create());
+        root.Add(StoresCommand.Create());
+        root.Add(CallCommand.Create());
         return root;
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using MagentoOAuth.AspNetCore.Clients;
 using MagentoOAuth.AspNetCore.Endpoints.Callback;
@@ -158,7 +157,8 @@ internal sealed class ExchangeWorker(
         using HttpResponseMessage response = await client.GetAsync("V1/store/storeConfigs", cancellationToken);
         if (response.StatusCode == HttpStatusCode.OK)
         {
-            JsonElement configs = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            using JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            JsonElement configs = document.RootElement;
             JsonElement first = configs.ValueKind == JsonValueKind.Array && configs.GetArrayLength() > 0 ? configs[0] : default;
             string? Text(string name) => first.ValueKind == JsonValueKind.Object && first.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             return s with { Status = StoreStatus.Active, Step = ExchangeStep.Verified, StatusReason = null, StoreName = Text("code"), Locale = Text("locale"), Currency = Text("base_currency_code") };

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using MagentoOAuth.AspNetCore;
+using MagentoOAuth.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MagentoOAuth.Cli.Commands;
+
+/// <summary><c>magento-oauth serve</c>: the integration endpoint (Callback URL and Identity Link URL) as a ready server.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The address Magento uses to reach this server (behind a proxy or tunnel); default: the listening address." };
+        var db = CliStore.DatabaseOption();
+        var keyFile = CliStore.KeyFileOption();
+        var allowPrivate = new Option<bool>("--allow-private-stores") { Description = "Accept stores on loopback or private addresses (a local Magento or the sandbox)." };
+        var allowHost = new Option<string[]>("--allow-store-host") { Description = "Accept only these store hosts (repeatable; '.example.com' allows subdomains)." };
+
+        var command = new Command("serve", "Run the Magento integration endpoint: paste the printed Callback URL and Identity Link URL into the " +
+            "integration in the Magento admin, then click Activate. Credentials are exchanged at once and stored encrypted.")
+        {
+            urls, publicUrl, db, keyFile, allowPrivate, allowHost,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string listen = parse.GetValue(urls)!;
+            if (!Uri.TryCreate(listen, UriKind.Absolute, out _))
+            {
+                throw new CliUsageException($"--urls '{listen}' is not a URL such as http://127.0.0.1:5000.");
+            }
+
+            string? announced = parse.GetValue(publicUrl);
+            if (announced is not null && (!Uri.TryCreate(announced, UriKind.Absolute, out Uri? p) || (p.Scheme != Uri.UriSchemeHttps && p.Scheme != Uri.UriSchemeHttp)))
+            {
+                throw new CliUsageException($"--public-url '{announced}' must be an absolute http(s) URL.");
+            }
+
+            ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
+            WebApplication app = Build(store, listen, o =>
+            {
+                o.AllowPrivateStores = parse.GetValue(allowPrivate);
+                foreach (string host in parse.GetValue(allowHost) ?? [])
+                {
+                    o.AllowedStoreHosts.Add(host);
+                }
+            }, LogLevel.Information);
+            await app.StartAsync(cancellationToken);
+            string baseUrl = (announced ?? app.Urls.First()).TrimEnd('/');
+            TextWriter output = parse.InvocationConfiguration.Output;
+            await output.WriteLineAsync($"""
+                Magento integration endpoint listening at {app.Urls.First()} (database {CliStore.DatabasePath(parse.GetValue(db))})
+                In the Magento admin (System › Extensions › Integrations › Add New Integration), set:
+                  Callback URL:       {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.CallbackPath}
+                  Identity Link URL:  {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.IdentityPath}
+                then Save and Activate. 'magento-oauth stores list' shows connected stores. Press Ctrl+C to stop.
+                """);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The endpoint as an app: shared by serve, demo and the end-to-end tests.</summary>
+    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(logLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(store);
+
+        // Data Protection only signs the identity page's antiforgery token here. Ephemeral keys mean a page left open
+        // across a restart must be reloaded, and nothing unencrypted is written to disk; several instances behind
+        // one load balancer need a shared key ring (docs/deploy.md, issue #5).
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddMagentoIntegration(configure);
+        WebApplication app = builder.Build();
+        app.MapMagentoIntegration();
+        return app;
+    }
+}
