@@ -20,6 +20,18 @@ public sealed class SandboxOptions
     /// <summary>The callback POST's timeout (Magento's <c>oauth/consumer/post_timeout</c>, 5 s).</summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Makes each integration its own store, at <c>{base}stores/{id}/</c> (as a Magento installed in a subfolder), so one
+    /// sandbox stands in for many merchants in load and concurrency tests.
+    /// </summary>
+    public bool SeparateStores { get; set; }
+
+    /// <summary>
+    /// Runs before each token step (<c>"request"</c> or <c>"access"</c>) is processed, to hold or drop it: return false
+    /// and the connection is aborted with nothing processed, as when the store or the network fails mid-way.
+    /// </summary>
+    public Func<string, CancellationToken, Task<bool>>? BeforeTokenStep { get; set; }
+
     /// <summary>Moves the sandbox's clock for timestamp checks, to imitate a store whose clock differs from the client's.</summary>
     public TimeSpan ClockOffset { get; set; }
 }

@@ -5,6 +5,7 @@ using MagentoOAuth.Sandbox.Oauth;
 using MagentoOAuth.Sandbox.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +50,23 @@ public static class SandboxServer
             string host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : uri.Host;
             app.Services.GetRequiredService<SandboxAddress>().BaseUrl = $"{uri.Scheme}://{host}:{uri.Port}/";
         });
+
+        // With separate stores, /stores/{id}/… is that store's root: the prefix moves to PathBase before routing.
+        app.Use((context, next) =>
+        {
+            if (options.SeparateStores && context.Request.Path.StartsWithSegments("/stores", out PathString rest) && rest.HasValue)
+            {
+                string[] parts = rest.Value!.Split('/', 3);
+                if (parts.Length == 3 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+                {
+                    context.Request.PathBase = context.Request.PathBase.Add("/stores/" + parts[1]);
+                    context.Request.Path = "/" + parts[2];
+                }
+            }
+
+            return next(context);
+        });
+        app.UseRouting();
 
         app.MapGet("/", context => Respond.Html(context, 200,
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Magento sandbox</title></head><body>" +

@@ -53,7 +53,7 @@ internal static class RestEndpoints
         PhpArray? oauthParameters = null;
         try
         {
-            var (route, call, isAsync) = Match(request, services.GetRequiredService<SandboxAddress>().BaseUrl)
+            var (route, call, isAsync) = Match(request, context.Request.PathBase.Value ?? string.Empty, services.GetRequiredService<SandboxAddress>().BaseUrl)
                 ?? throw new RestError(404, "Request does not match any route.");
 
             oauthParameters = request.OauthParameters();
@@ -135,9 +135,10 @@ internal static class RestEndpoints
         return null;
     }
 
-    private static (Route Route, RestCall Call, bool IsAsync)? Match(RawRequest request, string baseUrl)
+    private static (Route Route, RestCall Call, bool IsAsync)? Match(RawRequest request, string pathBase, string baseUrl)
     {
-        string target = request.RawTarget;
+        string target = request.RawTarget[Math.Min(pathBase.Length, request.RawTarget.Length)..];
+        baseUrl += pathBase.TrimStart('/') + (pathBase.Length > 0 ? "/" : string.Empty);
         int question = target.IndexOf('?', StringComparison.Ordinal);
         string path = question < 0 ? target : target[..question];
         string query = question < 0 ? string.Empty : target[(question + 1)..];

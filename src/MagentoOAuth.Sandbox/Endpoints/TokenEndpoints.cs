@@ -16,15 +16,21 @@ internal static class TokenEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.Map("/oauth/token/request", context => HandleAsync(context, (provider, p, r) => provider.GetRequestToken(p, r.Method, r.RequestUrl)));
-        app.Map("/oauth/token/access", context => HandleAsync(context, (provider, p, r) => provider.GetAccessToken(p, r.Method, r.RequestUrl)));
+        app.Map("/oauth/token/request", context => HandleAsync(context, "request", (provider, p, r) => provider.GetRequestToken(p, r.Method, r.RequestUrl)));
+        app.Map("/oauth/token/access", context => HandleAsync(context, "access", (provider, p, r) => provider.GetAccessToken(p, r.Method, r.RequestUrl)));
     }
 
-    private static async Task HandleAsync(HttpContext context, Func<OauthProvider, PhpArray, RawRequest, (string Token, string Secret)> step)
+    private static async Task HandleAsync(HttpContext context, string name, Func<OauthProvider, PhpArray, RawRequest, (string Token, string Secret)> step)
     {
         var provider = context.RequestServices.GetRequiredService<OauthProvider>();
         var log = context.RequestServices.GetRequiredService<CallLog>();
         var options = context.RequestServices.GetRequiredService<SandboxOptions>();
+        if (options.BeforeTokenStep is { } hook && !await hook(name, context.RequestAborted))
+        {
+            context.Abort();
+            return;
+        }
+
         RawRequest request = await RawRequest.ReadAsync(context);
         PhpArray parameters = request.OauthParameters();
         try

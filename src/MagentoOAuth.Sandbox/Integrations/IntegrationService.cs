@@ -153,7 +153,7 @@ internal sealed partial class IntegrationService(SandboxStore store, SandboxOpti
         [
             new("oauth_consumer_key", consumer.Key),
             new("oauth_consumer_secret", consumer.Secret),
-            new("store_base_url", address.BaseUrl),
+            new("store_base_url", StoreBaseUrl(consumer)),
             new("oauth_verifier", verifier),
         ]);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -170,6 +170,18 @@ internal sealed partial class IntegrationService(SandboxStore store, SandboxOpti
             LogCallbackFailed(logger, new Uri(endpoint).GetLeftPart(UriPartial.Path), e.GetType().Name);
             return (null, "The attempt to post data to consumer failed due to an unexpected error. Please try again later.");
         }
+    }
+
+    /// <summary>The store base URL announced to this consumer's app: the sandbox's own, or its own store's with separate stores.</summary>
+    private string StoreBaseUrl(ConsumerRecord consumer)
+    {
+        if (!options.SeparateStores)
+        {
+            return address.BaseUrl;
+        }
+
+        int id = store.Read(state => state.Integrations.First(i => i.ConsumerId == consumer.Id).Id);
+        return address.BaseUrl + "stores/" + id.ToString(CultureInfo.InvariantCulture) + "/";
     }
 
     public static string StatusText(IntegrationRecord integration) => integration.Status == 1 ? "active" : "inactive";
