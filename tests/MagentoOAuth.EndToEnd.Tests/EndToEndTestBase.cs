@@ -40,6 +40,10 @@ public abstract class EndToEndTestBase : IAsyncLifetime
 
     protected virtual SandboxOptions SandboxOptions => new();
 
+    protected virtual void ConfigureIntegration(MagentoOAuth.AspNetCore.MagentoIntegrationOptions options)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         Sandbox = await SandboxHost.StartAsync(SandboxOptions, timeProvider: SandboxTime);
@@ -48,6 +52,7 @@ public abstract class EndToEndTestBase : IAsyncLifetime
         {
             o.AllowPrivateStores = AllowPrivateStores;
             o.RetryDelay = TimeSpan.FromMilliseconds(100);
+            ConfigureIntegration(o);
         }, LogLevel.Trace, logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         await Endpoint.StartAsync();
     }

@@ -38,7 +38,8 @@ internal sealed class MagentoClientFactory(
         };
 
         // The pooled handler's Dispose is a no-op, so disposing this client never closes shared connections.
-        return new HttpClient(new RevocationHandler(store, connection.Id, time) { InnerHandler = signing })
+        var fallback = new ProfileFallbackHandler(store, connection.Id, connection.Profile) { InnerHandler = signing };
+        return new HttpClient(new RevocationHandler(store, connection.Id, time) { InnerHandler = fallback })
         {
             BaseAddress = new Uri(new Uri(connection.StoreBaseUrl), "rest/"),
         };

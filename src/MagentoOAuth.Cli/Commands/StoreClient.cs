@@ -10,7 +10,7 @@ internal static class StoreClient
 {
     public static HttpClient Create(StoreConnection store, ICredentialStore credentials) =>
         Create(new Uri(store.StoreBaseUrl), store.AccessCredentials ?? throw new CliUsageException($"the store {store.StoreBaseUrl} has no access token (status {store.Status.ToString().ToLowerInvariant()})."),
-            store.Profile, new RevocationHandler(credentials, store.Id, TimeProvider.System));
+            store.Profile, new RevocationHandler(credentials, store.Id, TimeProvider.System) { InnerHandler = new ProfileFallbackHandler(credentials, store.Id, store.Profile) });
 
     public static HttpClient Create(Uri storeBaseUrl, OAuthCredentials credentials, SignatureProfile profile = SignatureProfile.Rfc5849, DelegatingHandler? outer = null)
     {
@@ -21,7 +21,14 @@ internal static class StoreClient
         HttpMessageHandler handler = signing;
         if (outer is not null)
         {
-            outer.InnerHandler = signing;
+            // The outer chain's innermost handler gets the signing handler.
+            DelegatingHandler innermost = outer;
+            while (innermost.InnerHandler is DelegatingHandler next)
+            {
+                innermost = next;
+            }
+
+            innermost.InnerHandler = signing;
             handler = outer;
         }
 

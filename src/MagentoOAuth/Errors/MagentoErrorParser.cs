@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace MagentoOAuth.Errors;
@@ -96,21 +95,22 @@ public static class MagentoErrorParser
             ? $"{request.Method} {uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)}"
             : request?.Method.ToString() ?? "request";
 
+    /// <summary>
+    /// Reads at most <see cref="MaxBodyBytes"/> of the body, buffered so the caller can read it again; a larger body is
+    /// not read at all (Magento's refusals are small; a large answer is not one of them).
+    /// </summary>
     internal static async Task<string> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            byte[] buffer = new byte[MaxBodyBytes];
-            int total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, total);
+            await content.LoadIntoBufferAsync(MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException)
+        {
+            return string.Empty;
+        }
+
+        return await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static MagentoOAuthException ByStatus(int status, string? message, string body, string? request)

@@ -21,6 +21,9 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _analysedShapes = new(StringComparer.Ordinal);
     private const int MaxAnalysedShapes = 1024;
 
+    /// <summary>Signs one request with another profile than the options' (set it in <see cref="HttpRequestMessage.Options"/>).</summary>
+    public static readonly HttpRequestOptionsKey<SignatureProfile> ProfileOption = new("MagentoOAuth.SignatureProfile");
+
     /// <summary>Creates the handler.</summary>
     /// <param name="options">Credentials and signing choices; validated here.</param>
     /// <param name="timeProvider">The clock for timestamps.</param>
@@ -65,7 +68,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
         var toSign = new OAuthRequest(request.Method.Method, uri)
         {
             FormBody = await ReadFormBodyAsync(request.Content, cancellationToken).ConfigureAwait(false),
-            Profile = _options.Profile,
+            Profile = request.Options.TryGetValue(ProfileOption, out SignatureProfile profile) ? profile : _options.Profile,
             SignatureMethod = _options.SignatureMethod,
 
             // Magento signs the Host header it receives; one set explicitly (a load balancer, an IP) goes on the wire.
@@ -81,7 +84,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
 
         string header = _signer.CreateAuthorizationHeader(toSign, credentials);
         request.Headers.TryAddWithoutValidation("Authorization", header);
-        Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "OAuth1", _options.Profile);
+        Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "OAuth1", toSign.Profile);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
