@@ -85,17 +85,7 @@ internal static class SandboxCommand
 
                 Press Ctrl+C to stop.
                 """));
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            return CliApp.Success;
+            return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
     }

@@ -59,17 +59,7 @@ internal static class ServeCommand
                   Identity Link URL:  {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.IdentityPath}
                 then Save and Activate. 'magento-oauth stores list' shows connected stores. Press Ctrl+C to stop.
                 """);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            return CliApp.Success;
+            return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
     }

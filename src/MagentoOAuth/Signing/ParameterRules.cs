@@ -48,9 +48,7 @@ internal static class ParameterRules
                 continue;
             }
 
-            int equals = pair.IndexOf('=');
-            ReadOnlySpan<char> name = equals < 0 ? pair : pair[..equals];
-            ReadOnlySpan<char> value = equals < 0 ? [] : pair[(equals + 1)..];
+            Split(pair, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value);
             string? phpName = PhpVariableName(name);
             if (phpName is null || IsProtocolParameter(name))
             {
@@ -91,20 +89,19 @@ internal static class ParameterRules
 
     private static void AddFormPair(ref ParameterList list, ReadOnlySpan<char> pair, bool plusIsSpace)
     {
-        if (pair.IsEmpty)
+        if (!pair.IsEmpty)
         {
-            return;
+            Split(pair, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value);
+            list.AddWire(name, value, plusIsSpace);
         }
+    }
 
+    /// <summary>Splits <c>name=value</c> at the first '='; a pair without one has an empty value (as parse_str reads it).</summary>
+    private static void Split(ReadOnlySpan<char> pair, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
+    {
         int equals = pair.IndexOf('=');
-        if (equals < 0)
-        {
-            list.AddWire(pair, [], plusIsSpace);
-        }
-        else
-        {
-            list.AddWire(pair[..equals], pair[(equals + 1)..], plusIsSpace);
-        }
+        name = equals < 0 ? pair : pair[..equals];
+        value = equals < 0 ? [] : pair[(equals + 1)..];
     }
 
     /// <summary>
@@ -144,9 +141,7 @@ internal static class ParameterRules
                 continue;
             }
 
-            int equals = pair.IndexOf('=');
-            ReadOnlySpan<char> name = equals < 0 ? pair : pair[..equals];
-            ReadOnlySpan<char> value = equals < 0 ? [] : pair[(equals + 1)..];
+            Split(pair, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value);
             ReadOnlySpan<char> decoded = DecodeForTest(name, decodedName);
             if (IsBracketedName(decoded))
             {
