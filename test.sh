@@ -11,6 +11,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 need=()
 /usr/bin/python3 -c 'import oauthlib' 2>/dev/null || need+=(python3 python3-oauthlib)
 /usr/bin/php -r 'exit(class_exists("OAuth") ? 0 : 1);' 2>/dev/null || need+=(php-cli php-oauth)
+# postgresql: the storage and reliability tests start throwaway PostgreSQL servers of their own.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # chromium: the browser tests drive Debian's Chromium with Playwright (nothing is downloaded at run time).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then

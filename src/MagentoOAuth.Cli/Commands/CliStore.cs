@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MagentoOAuth.Storage;
 using MagentoOAuth.Storage.Encryption;
+using MagentoOAuth.Storage.Postgres;
 using MagentoOAuth.Storage.Sqlite;
 
 namespace MagentoOAuth.Cli.Commands;
@@ -12,7 +13,7 @@ internal static class CliStore
 
     public static Option<string?> DatabaseOption() => new("--db")
     {
-        Description = $"The SQLite database (default ./magento-oauth.db, or ${DatabaseVariable}). Its encryption key comes from " +
+        Description = $"The database: a SQLite file (default ./magento-oauth.db) or a postgres://user:password@host/db URL (or ${DatabaseVariable}). Its encryption key comes from " +
                       $"${EncryptionKey.EnvironmentVariable}, --key-file, or magento-oauth.key beside the database (created on first use, mode 0600).",
     };
 
@@ -24,22 +25,28 @@ internal static class CliStore
     public static async Task<ICredentialStore> OpenAsync(string? db, string? keyFile, CancellationToken cancellationToken)
     {
         string path = DatabasePath(db);
-        if (path.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || path.Contains("Host=", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new CliUsageException("PostgreSQL databases are not supported yet (issue #5); give a SQLite file path.");
-        }
-
+        bool postgres = PostgresCredentialStore.IsPostgres(path);
         byte[] key;
         try
         {
-            key = EncryptionKey.Resolve(keyFile, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", Path.GetFileNameWithoutExtension(path) + ".key"));
+            // A key file is created beside a SQLite file only; instances sharing PostgreSQL must share a key by configuration.
+            key = EncryptionKey.Resolve(keyFile, postgres ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", Path.GetFileNameWithoutExtension(path) + ".key"));
         }
         catch (InvalidOperationException e)
         {
             throw new CliUsageException(e.Message);
         }
 
-        return await SqliteCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken);
+        try
+        {
+            return postgres
+                ? await PostgresCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken)
+                : await SqliteCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new CliUsageException($"cannot open the database: {e.Message}");
+        }
     }
 
     /// <summary>STORE is a store id, a consumer key, or a store base URL (the active connection for it, else the newest).</summary>
