@@ -29,6 +29,18 @@ public sealed class MagentoIntegrationOptions
     /// <summary>How many exchanges run at once.</summary>
     public int MaxConcurrentExchanges { get; set; } = 32;
 
+    /// <summary>This instance's name in claims; unique per process by default.</summary>
+    public string InstanceId { get; set; } = Environment.MachineName + "/" + Environment.ProcessId + "/" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>
+    /// How long a claim on a store's exchange lasts without renewal. An instance renews it before every step; when an
+    /// instance dies, another takes the store over once the lease has run out.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often unfinished exchanges are looked for (to resume or take over).</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The signature method for the exchange and API calls.</summary>
     public OAuthSignatureMethod SignatureMethod { get; set; } = OAuthSignatureMethod.HmacSha256;
 
@@ -38,9 +50,10 @@ public sealed class MagentoIntegrationOptions
     /// <summary>Throws when the options cannot work.</summary>
     public void Validate()
     {
-        if (ConsumerExpiry <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxAttempts < 1 || MaxConcurrentExchanges < 1)
+        if (ConsumerExpiry <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxAttempts < 1 || MaxConcurrentExchanges < 1
+            || ClaimLease <= TimeSpan.Zero || ScanInterval <= TimeSpan.Zero || string.IsNullOrEmpty(InstanceId))
         {
-            throw new InvalidOperationException("MagentoIntegrationOptions: ConsumerExpiry and RetryDelay must be positive, MaxRetryDelay at least RetryDelay, MaxAttempts and MaxConcurrentExchanges at least 1.");
+            throw new InvalidOperationException("MagentoIntegrationOptions: ConsumerExpiry, RetryDelay, ClaimLease and ScanInterval must be positive, MaxRetryDelay at least RetryDelay, MaxAttempts and MaxConcurrentExchanges at least 1, InstanceId set.");
         }
     }
 }

@@ -25,6 +25,16 @@ public interface ICredentialStore
     /// <summary>Deletes a connection and its history; false if it did not exist. Deleting twice is not an error.</summary>
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims the exchange of a store for <paramref name="owner"/> until <paramref name="until"/>: succeeds when nobody
+    /// holds it, the holder's lease ended before <paramref name="now"/>, or <paramref name="owner"/> already holds it (a
+    /// renewal). Exactly one of several instances racing for a store gets it.
+    /// </summary>
+    Task<bool> TryClaimAsync(Guid id, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up <paramref name="owner"/>'s claim on a store, if it holds one.</summary>
+    Task ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken = default);
+
     /// <summary>Records a rotation.</summary>
     Task AddRotationAsync(CredentialRotation rotation, CancellationToken cancellationToken = default);
 

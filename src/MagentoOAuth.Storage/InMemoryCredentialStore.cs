@@ -6,6 +6,7 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     private readonly Lock _lock = new();
     private readonly List<StoreConnection> _connections = [];
     private readonly List<CredentialRotation> _rotations = [];
+    private readonly Dictionary<Guid, (string Owner, DateTimeOffset Until)> _claims = [];
 
     /// <inheritdoc />
     public Task<bool> InsertAsync(StoreConnection connection, CancellationToken cancellationToken = default)
@@ -74,6 +75,36 @@ public sealed class InMemoryCredentialStore : ICredentialStore
         {
             _rotations.RemoveAll(r => r.StoreId == id);
             return Task.FromResult(_connections.RemoveAll(c => c.Id == id) > 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryClaimAsync(Guid id, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_connections.Exists(c => c.Id == id)
+                || (_claims.TryGetValue(id, out var claim) && claim.Owner != owner && claim.Until >= now))
+            {
+                return Task.FromResult(false);
+            }
+
+            _claims[id] = (owner, until);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_claims.TryGetValue(id, out var claim) && claim.Owner == owner)
+            {
+                _claims.Remove(id);
+            }
+
+            return Task.CompletedTask;
         }
     }
 

@@ -105,6 +105,40 @@ public abstract class CredentialStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_claim_excludes_other_owners_until_its_lease_ends()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        StoreConnection connection = NewConnection();
+        await store.InsertAsync(connection);
+        DateTimeOffset now = DateTimeOffset.Parse("2026-11-27T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(await store.TryClaimAsync(connection.Id, "a", now, now.AddSeconds(30)));
+        Assert.False(await store.TryClaimAsync(connection.Id, "b", now.AddSeconds(10), now.AddSeconds(40)));
+        Assert.True(await store.TryClaimAsync(connection.Id, "a", now.AddSeconds(20), now.AddSeconds(50)), "the holder renews");
+        Assert.False(await store.TryClaimAsync(connection.Id, "b", now.AddSeconds(45), now.AddSeconds(75)));
+        Assert.True(await store.TryClaimAsync(connection.Id, "b", now.AddSeconds(51), now.AddSeconds(81)), "a lapsed lease is taken over");
+
+        await store.ReleaseAsync(connection.Id, "a");
+        Assert.False(await store.TryClaimAsync(connection.Id, "a", now.AddSeconds(52), now.AddSeconds(82)), "only the holder releases");
+        await store.ReleaseAsync(connection.Id, "b");
+        Assert.True(await store.TryClaimAsync(connection.Id, "a", now.AddSeconds(53), now.AddSeconds(83)));
+        Assert.False(await store.TryClaimAsync(Guid.NewGuid(), "a", now, now.AddSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Of_many_instances_racing_to_claim_a_store_exactly_one_wins()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        StoreConnection connection = NewConnection();
+        await store.InsertAsync(connection);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+
+        bool[] wins = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => store.TryClaimAsync(connection.Id, "instance-" + i, now, now.AddSeconds(30)))));
+
+        Assert.Equal(1, wins.Count(w => w));
+    }
+
+    [Fact]
     public async Task Many_connections_list_in_arrival_order()
     {
         ICredentialStore store = await CreateStoreAsync();

@@ -34,13 +34,7 @@ internal sealed class ExchangeWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var slots = new SemaphoreSlim(_options.MaxConcurrentExchanges);
-        var unfinished = (await store.ListAsync(stoppingToken)).Where(s => s.Status is StoreStatus.Pending or StoreStatus.Exchanging).ToList();
-        if (unfinished.Count > 0)
-        {
-            Log.Resuming(logger, unfinished.Count);
-            unfinished.ForEach(s => queue.Enqueue(s.Id));
-        }
-
+        Task scanning = ScanAsync(stoppingToken);
         var tasks = new List<Task>();
         await foreach (Guid id in queue.ReadAllAsync(stoppingToken))
         {
@@ -55,7 +49,17 @@ internal sealed class ExchangeWorker(
             {
                 try
                 {
-                    await RunAsync(id, stoppingToken);
+                    if (await ClaimAsync(id, stoppingToken))
+                    {
+                        try
+                        {
+                            await RunAsync(id, stoppingToken);
+                        }
+                        finally
+                        {
+                            await store.ReleaseAsync(id, _options.InstanceId, CancellationToken.None);
+                        }
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -73,6 +77,55 @@ internal sealed class ExchangeWorker(
         }
 
         await Task.WhenAll(tasks);
+        await scanning;
+    }
+
+    /// <summary>
+    /// Finds unfinished exchanges at start-up (resume after a crash) and then every <see cref="MagentoIntegrationOptions.ScanInterval"/>
+    /// (take over from an instance that died: its claim lapses). Claims keep two instances off one store.
+    /// </summary>
+    private async Task ScanAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.ScanInterval, time);
+        bool first = true;
+        do
+        {
+            try
+            {
+                var unfinished = (await store.ListAsync(stoppingToken)).Where(s => s.Status is StoreStatus.Pending or StoreStatus.Exchanging).ToList();
+                if (first && unfinished.Count > 0)
+                {
+                    Log.Resuming(logger, unfinished.Count);
+                }
+
+                unfinished.ForEach(s => queue.Enqueue(s.Id));
+                first = false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ExchangeCrashed(logger, "scan", e);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Claims (or renews the claim on) a store for this instance.</summary>
+    private Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        return store.TryClaimAsync(id, _options.InstanceId, now, now + _options.ClaimLease, cancellationToken);
     }
 
     /// <summary>Drives one store to active or failed.</summary>
@@ -83,6 +136,12 @@ internal sealed class ExchangeWorker(
         {
             StoreConnection? current = await store.FindAsync(id, cancellationToken);
             if (current is null || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
+            {
+                return;
+            }
+
+            // Renew before every step: if another instance took the store over (we were too slow), stop here.
+            if (!await ClaimAsync(id, cancellationToken))
             {
                 return;
             }

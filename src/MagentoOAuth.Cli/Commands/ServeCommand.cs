@@ -20,11 +20,16 @@ internal static class ServeCommand
         var keyFile = CliStore.KeyFileOption();
         var allowPrivate = new Option<bool>("--allow-private-stores") { Description = "Accept stores on loopback or private addresses (a local Magento or the sandbox)." };
         var allowHost = new Option<string[]>("--allow-store-host") { Description = "Accept only these store hosts (repeatable; '.example.com' allows subdomains)." };
+        var claimLease = new Option<int>("--claim-lease")
+        {
+            Description = "Seconds an instance holds a store's exchange without renewing it; another instance sharing the database takes over after that if it dies.",
+            DefaultValueFactory = _ => 30,
+        };
 
         var command = new Command("serve", "Run the Magento integration endpoint: paste the printed Callback URL and Identity Link URL into the " +
             "integration in the Magento admin, then click Activate. Credentials are exchanged at once and stored encrypted.")
         {
-            urls, publicUrl, db, keyFile, allowPrivate, allowHost,
+            urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,9 +45,17 @@ internal static class ServeCommand
                 throw new CliUsageException($"--public-url '{announced}' must be an absolute http(s) URL.");
             }
 
+            int lease = parse.GetValue(claimLease);
+            if (lease < 1)
+            {
+                throw new CliUsageException("--claim-lease must be at least 1 second.");
+            }
+
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             WebApplication app = Build(store, listen, o =>
             {
+                o.ClaimLease = TimeSpan.FromSeconds(lease);
+                o.ScanInterval = TimeSpan.FromSeconds(Math.Clamp(lease / 3.0, 0.5, 5));
                 o.AllowPrivateStores = parse.GetValue(allowPrivate);
                 foreach (string host in parse.GetValue(allowHost) ?? [])
                 {

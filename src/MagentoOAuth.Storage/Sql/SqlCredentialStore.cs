@@ -75,6 +75,31 @@ public abstract class SqlCredentialStore : ICredentialStore
         await ExecuteAsync("DELETE FROM stores WHERE id = @id", c => Add(c, "@id", id.ToString()), cancellationToken) == 1;
 
     /// <inheritdoc />
+    public async Task<bool> TryClaimAsync(Guid id, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync("""
+            UPDATE stores SET claimed_by = @owner, claimed_until = @until
+            WHERE id = @id AND (claimed_by IS NULL OR claimed_by = @owner OR claimed_until < @now)
+            """,
+            c =>
+            {
+                Add(c, "@id", id.ToString());
+                Add(c, "@owner", owner);
+                Add(c, "@now", Time(now));
+                Add(c, "@until", Time(until));
+            },
+            cancellationToken) == 1;
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("UPDATE stores SET claimed_by = NULL, claimed_until = NULL WHERE id = @id AND claimed_by = @owner",
+            c =>
+            {
+                Add(c, "@id", id.ToString());
+                Add(c, "@owner", owner);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public async Task AddRotationAsync(CredentialRotation rotation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rotation);
@@ -108,6 +133,9 @@ public abstract class SqlCredentialStore : ICredentialStore
 
         return rotations;
     }
+
+    /// <summary>Times are stored as fixed-width ISO 8601 UTC text, so text order is time order.</summary>
+    protected static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Adds a parameter (null becomes DBNull).</summary>
     protected static void Add(DbCommand command, string name, object? value)

@@ -33,6 +33,12 @@ internal static class SqlMigrations
         CREATE INDEX stores_by_base_url ON stores (store_base_url);
         """;
 
+    // Which instance is exchanging a store, and until when (issue #5: many instances, one database).
+    private const string Claims = """
+        ALTER TABLE stores ADD COLUMN claimed_by TEXT;
+        ALTER TABLE stores ADD COLUMN claimed_until TEXT
+        """;
+
     public static readonly (int Version, string Sql)[] Sqlite =
     [
         (1, Stores + """
@@ -45,6 +51,7 @@ internal static class SqlMigrations
                 reason TEXT NOT NULL
             );
             """),
+        (2, Claims),
     ];
 
     public static readonly (int Version, string Sql)[] Postgres =
@@ -59,6 +66,7 @@ internal static class SqlMigrations
                 reason TEXT NOT NULL
             );
             """),
+        (2, Claims),
     ];
 
     /// <summary>Applies the steps above the recorded version, inside the caller's transaction and lock.</summary>
