@@ -27,7 +27,8 @@ public static class MagentoIntegrationExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddAntiforgery();
-        services.AddMagentoTokenClient();
+        services.AddMagentoTokenClient()
+            .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<MagentoIntegrationOptions>>().Value.RequestTimeout);
         services.AddHttpClient(MagentoClientFactory.HandlerName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.TryAddSingleton<IMagentoClientFactory, MagentoClientFactory>();

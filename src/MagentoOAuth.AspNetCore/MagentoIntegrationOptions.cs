@@ -29,6 +29,9 @@ public sealed class MagentoIntegrationOptions
     /// <summary>How many exchanges run at once.</summary>
     public int MaxConcurrentExchanges { get; set; } = 32;
 
+    /// <summary>How long one call to a store may take before it counts as a passing failure and is retried.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>This instance's name in claims; unique per process by default.</summary>
     public string InstanceId { get; set; } = Environment.MachineName + "/" + Environment.ProcessId + "/" + Guid.NewGuid().ToString("N")[..8];
 

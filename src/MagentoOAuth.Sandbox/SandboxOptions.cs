@@ -20,6 +20,12 @@ public sealed class SandboxOptions
     /// <summary>The callback POST's timeout (Magento's <c>oauth/consumer/post_timeout</c>, 5 s).</summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Failures to inject (500s, slow answers, resets, timeouts); see <see cref="Faults.SandboxFault"/>. Replaceable at run time through the scriptable API.</summary>
+    public IList<Faults.SandboxFault> Faults { get; } = [];
+
+    /// <summary>Seeds the fault dice, so a run can be repeated.</summary>
+    public int? FaultSeed { get; set; }
+
     /// <summary>
     /// Makes each integration its own store, at <c>{base}stores/{id}/</c> (as a Magento installed in a subfolder), so one
     /// sandbox stands in for many merchants in load and concurrency tests.

@@ -39,6 +39,7 @@ public static class SandboxServer
         services.AddSingleton<CallLog>();
         services.AddSingleton<CatalogStore>();
         services.AddSingleton<IntegrationService>();
+        services.AddSingleton(new Faults.FaultInjector(options.Faults, options.FaultSeed));
         services.AddHttpClient(IntegrationService.CallbackClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
@@ -65,6 +66,13 @@ public static class SandboxServer
             }
 
             return next(context);
+        });
+        app.Use(async (context, next) =>
+        {
+            if (!await context.RequestServices.GetRequiredService<Faults.FaultInjector>().ApplyAsync(context))
+            {
+                await next(context);
+            }
         });
         app.UseRouting();
 

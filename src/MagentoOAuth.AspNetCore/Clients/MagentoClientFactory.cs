@@ -42,6 +42,7 @@ internal sealed class MagentoClientFactory(
         return new HttpClient(new RevocationHandler(store, connection.Id, time) { InnerHandler = fallback })
         {
             BaseAddress = new Uri(new Uri(connection.StoreBaseUrl), "rest/"),
+            Timeout = options.Value.RequestTimeout,
         };
     }
 }

@@ -29,11 +29,18 @@ internal static class SandboxCommand
         signer.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "g1", "g2", "g3", "g4");
         var allowBearer = new Option<bool>("--allow-bearer") { Description = "Accept integration access tokens as 'Authorization: Bearer' (Magento: off by default)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Keep integrations and tokens in DIR across restarts (default: in memory)." };
+        var faults = new Option<string[]>("--faults")
+        {
+            Description = "Inject failures, ENDPOINT:KIND[=VALUE]:PROBABILITY[:COUNT] (repeatable): endpoints request, access, rest, *; kinds error[=STATUS], " +
+                          "slow=MS, reset, timeout. E.g. --faults access:error=503:1:20 --faults rest:slow=2000:0.3. Also PUT /sandbox/api/faults.",
+        };
+        var clockOffset = new Option<int>("--clock-offset") { Description = "Seconds to move the store's clock (negative: behind the client, so its timestamps look ahead)." };
+        var separateStores = new Option<bool>("--separate-stores") { Description = "Make each integration its own store at {base}stores/{id}/ (one sandbox standing in for many merchants)." };
 
         var command = new Command("sandbox", "Run a local stand-in for a Magento 2.4 store: its OAuth token endpoints, a few REST resources, and an admin " +
             "where you create and activate integrations, so the whole Integration flow runs with no Magento install.")
         {
-            urls, expiry, signer, allowBearer, dataDir,
+            urls, expiry, signer, allowBearer, dataDir, faults, clockOffset, separateStores,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,7 +63,20 @@ internal static class SandboxCommand
                 Signer = Enum.Parse<SignerGeneration>(parse.GetValue(signer)!, ignoreCase: true),
                 AllowBearer = parse.GetValue(allowBearer),
                 DataDirectory = parse.GetValue(dataDir),
+                ClockOffset = TimeSpan.FromSeconds(parse.GetValue(clockOffset)),
+                SeparateStores = parse.GetValue(separateStores),
             };
+            foreach (string fault in parse.GetValue(faults) ?? [])
+            {
+                try
+                {
+                    options.Faults.Add(MagentoOAuth.Sandbox.Faults.SandboxFault.Parse(fault));
+                }
+                catch (FormatException e)
+                {
+                    throw new CliUsageException("--faults " + e.Message);
+                }
+            }
 
             WebApplication app = SandboxServer.Build(options, [url]);
             try
@@ -71,7 +91,7 @@ internal static class SandboxCommand
 
             string baseUrl = app.Urls.Select(u => u.TrimEnd('/') + "/").First();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $$"""
-                Magento sandbox listening at {{baseUrl}} (signer {{options.Signer}}, consumer expiry {{seconds}} s, Bearer {{(options.AllowBearer ? "allowed" : "off")}}, state {{(options.DataDirectory is null ? "in memory" : "in " + options.DataDirectory)}})
+                Magento sandbox listening at {{baseUrl}} (signer {{options.Signer}}, consumer expiry {{seconds}} s, Bearer {{(options.AllowBearer ? "allowed" : "off")}}, state {{(options.DataDirectory is null ? "in memory" : "in " + options.DataDirectory)}}{{(options.Faults.Count == 0 ? string.Empty : ", faults " + string.Join(' ', options.Faults))}})
                   Admin:            {{baseUrl}}admin
                   Token endpoints:  {{baseUrl}}oauth/token/request and {{baseUrl}}oauth/token/access
                   REST:             {{baseUrl}}rest/V1/store/storeConfigs, …/V1/products, …/V1/orders

@@ -33,6 +33,34 @@ internal static class ApiEndpoints
         }));
         app.MapPost("/sandbox/api/integrations/{id}/activate", context => ActivateAsync(context, reauthorize: false));
         app.MapPost("/sandbox/api/integrations/{id}/reauthorize", context => ActivateAsync(context, reauthorize: true));
+        app.MapGet("/sandbox/api/faults", context => Respond.Json(context, 200, Faults(context)));
+        app.MapPut("/sandbox/api/faults", ReplaceFaultsAsync);
+        app.MapDelete("/sandbox/api/faults", context =>
+        {
+            context.RequestServices.GetRequiredService<Faults.FaultInjector>().Replace([]);
+            context.Response.StatusCode = 204;
+            return Task.CompletedTask;
+        });
+    }
+
+    private static JsonArray Faults(HttpContext context) =>
+        new(context.RequestServices.GetRequiredService<Faults.FaultInjector>().Faults.Select(f => (JsonNode)JsonValue.Create(f.ToString())).ToArray());
+
+    /// <summary><c>PUT /sandbox/api/faults</c> <c>["access:error=503:1:20", "rest:slow=500:0.5"]</c> replaces the active faults.</summary>
+    private static async Task ReplaceFaultsAsync(HttpContext context)
+    {
+        try
+        {
+            JsonArray body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))?.AsArray()
+                ?? throw new FormatException("Send a JSON array of fault strings.");
+            var faults = body.Select(f => MagentoOAuth.Sandbox.Faults.SandboxFault.Parse(f?.GetValue<string>() ?? string.Empty)).ToList();
+            context.RequestServices.GetRequiredService<Faults.FaultInjector>().Replace(faults);
+            await Respond.Json(context, 200, Faults(context));
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            await Respond.ApiError(context, 400, e.Message);
+        }
     }
 
     private static IntegrationService Service(HttpContext context) => context.RequestServices.GetRequiredService<IntegrationService>();
