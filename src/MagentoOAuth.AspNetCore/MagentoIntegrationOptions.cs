@@ -54,7 +54,7 @@ public sealed class MagentoIntegrationOptions
     public void Validate()
     {
         if (ConsumerExpiry <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxAttempts < 1 || MaxConcurrentExchanges < 1
-            || ClaimLease <= TimeSpan.Zero || ScanInterval <= TimeSpan.Zero || string.IsNullOrEmpty(InstanceId))
+            || ClaimLease <= TimeSpan.Zero || ScanInterval <= TimeSpan.Zero || string.IsNullOrEmpty(InstanceId) || RequestTimeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("MagentoIntegrationOptions: ConsumerExpiry, RetryDelay, ClaimLease and ScanInterval must be positive, MaxRetryDelay at least RetryDelay, MaxAttempts and MaxConcurrentExchanges at least 1, InstanceId set.");
         }

@@ -31,11 +31,39 @@ internal sealed class ExchangeWorker(
     private readonly MagentoIntegrationOptions _options = options.Value;
     private readonly ConcurrentDictionary<Guid, byte> _running = new();
 
+    // In-flight steps are not cancelled when the host stops: a step Magento has answered but we have not recorded costs
+    // the merchant a Reauthorize. They get this long to finish; new steps stop at once.
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(15);
+    private readonly CancellationTokenSource _drain = new();
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _drain.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using CancellationTokenRegistration draining = stoppingToken.Register(() => _drain.CancelAfter(DrainGrace));
         using var slots = new SemaphoreSlim(_options.MaxConcurrentExchanges);
         Task scanning = ScanAsync(stoppingToken);
         var tasks = new List<Task>();
+        try
+        {
+            await ReadQueueAsync(tasks, slots, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the exchanges under way see the same token and end; wait for them below, so none outlives the host.
+        }
+
+        await Task.WhenAll(tasks);
+        await scanning;
+    }
+
+    private async Task ReadQueueAsync(List<Task> tasks, SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
         await foreach (Guid id in queue.ReadAllAsync(stoppingToken))
         {
             if (!_running.TryAdd(id, 0))
@@ -76,8 +104,6 @@ internal sealed class ExchangeWorker(
             }, CancellationToken.None));
         }
 
-        await Task.WhenAll(tasks);
-        await scanning;
     }
 
     /// <summary>
@@ -121,6 +147,31 @@ internal sealed class ExchangeWorker(
         }
     }
 
+    /// <summary>
+    /// Renews the claim every third of the lease until <paramref name="claim"/> is cancelled. Returns true, after
+    /// cancelling <paramref name="claim"/>, if the claim was lost to another instance.
+    /// </summary>
+    private async Task<bool> HeartbeatAsync(Guid id, CancellationTokenSource claim)
+    {
+        try
+        {
+            while (!claim.IsCancellationRequested)
+            {
+                await Task.Delay(_options.ClaimLease / 3, time, claim.Token);
+                if (!await ClaimAsync(id, claim.Token))
+                {
+                    await claim.CancelAsync();
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return false;
+    }
+
     /// <summary>Claims (or renews the claim on) a store for this instance.</summary>
     private Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -146,10 +197,25 @@ internal sealed class ExchangeWorker(
                 return;
             }
 
+            // While the step runs, a heartbeat keeps the claim; if it is lost (this instance stalled past the lease and
+            // another took over), the step is abandoned rather than raced.
+            using var claim = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
+            Task<bool> heartbeat = HeartbeatAsync(id, claim);
+            bool claimLost = false;
             try
             {
-                StoreConnection next = await StepAsync(current, cancellationToken);
-                if (!await SaveAsync(current, next, cancellationToken))
+                StoreConnection next;
+                try
+                {
+                    next = await StepAsync(current, claim.Token);
+                }
+                finally
+                {
+                    await claim.CancelAsync();
+                    claimLost = await heartbeat;
+                }
+
+                if (!await SaveAsync(current, next, _drain.Token))
                 {
                     // Someone else changed it (a Reauthorize arrived): read it again.
                     attempt = 0;
@@ -157,6 +223,10 @@ internal sealed class ExchangeWorker(
                 }
 
                 attempt = 0;
+            }
+            catch (Exception) when (claimLost)
+            {
+                return;
             }
             catch (Exception e) when (IsPassing(e) && !cancellationToken.IsCancellationRequested)
             {
@@ -303,6 +373,8 @@ internal sealed class ExchangeWorker(
     {
         MagentoProblem.RequestTokenAlreadyIssued when s.Step == ExchangeStep.Received =>
             "Magento already issued this activation's request token, but it was not recorded (the process stopped at that moment). Click Reauthorize in the Magento admin.",
+        MagentoProblem.TokenNotFound when s.Step == ExchangeStep.RequestToken =>
+            "Magento already exchanged this activation's request token, but the access token was not recorded (the process stopped at that moment). Click Reauthorize in the Magento admin.",
         _ => $"{(e.MagentoMessage is null ? string.Empty : $"Magento said \"{e.MagentoMessage}\". ")}{e.Cause} {e.Fix}",
     };
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MagentoOAuth.AspNetCore;
+using MagentoOAuth.AspNetCore.DataProtection;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,6 +56,7 @@ internal static class ServeCommand
             WebApplication app = Build(store, listen, o =>
             {
                 o.ClaimLease = TimeSpan.FromSeconds(lease);
+                o.RequestTimeout = TimeSpan.FromSeconds(Math.Min(20, Math.Max(1, lease)));
                 o.ScanInterval = TimeSpan.FromSeconds(Math.Clamp(lease / 3.0, 0.5, 5));
                 o.AllowPrivateStores = parse.GetValue(allowPrivate);
                 foreach (string host in parse.GetValue(allowHost) ?? [])
@@ -88,10 +90,21 @@ internal static class ServeCommand
         logging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(store);
 
-        // Data Protection only signs the identity page's antiforgery token here. Ephemeral keys mean a page left open
-        // across a restart must be reloaded, and nothing unencrypted is written to disk; several instances behind
-        // one load balancer need a shared key ring (docs/deploy.md, issue #5).
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        // Data Protection signs the identity page's antiforgery token. Its key ring lives in the shared database,
+        // encrypted with the configured key, so any instance can confirm a page another instance served.
+        if (store is IDataProtectionKeyStore keys)
+        {
+            builder.Services.AddDataProtection().SetApplicationName("magento-oauth");
+            builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+            {
+                o.XmlRepository = new CredentialStoreXmlRepository(keys);
+                o.XmlEncryptor = new StoredKeysXmlEncryptor();
+            });
+        }
+        else
+        {
+            builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        }
         builder.Services.AddMagentoIntegration(configure);
         WebApplication app = builder.Build();
         app.MapMagentoIntegration();

@@ -125,6 +125,7 @@ internal static class ApiEndpoints
             ["oauthConsumerKey"] = result.ConsumerKey,
             ["callbackStatus"] = result.CallbackStatus,
             ["callbackError"] = result.CallbackError,
+            ["callbackMilliseconds"] = result.CallbackMilliseconds,
         };
         if (result.Manual is { } manual)
         {

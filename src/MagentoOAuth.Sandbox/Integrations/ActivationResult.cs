@@ -7,13 +7,15 @@ namespace MagentoOAuth.Sandbox.Integrations;
 /// <param name="CallbackStatus">The HTTP status the Callback URL answered (any status counts as posted).</param>
 /// <param name="CallbackError">Magento's message when the POST failed in transport (no popup opens then).</param>
 /// <param name="Manual">For an integration without the two URLs: its four credentials, shown at once.</param>
+/// <param name="CallbackMilliseconds">How long the Callback URL took to answer (Magento gives it 5 s).</param>
 public sealed record ActivationResult(
     string? IdentityLinkUrl,
     string SuccessCallBack,
     string ConsumerKey,
     int? CallbackStatus,
     string? CallbackError,
-    ManualCredentials? Manual);
+    ManualCredentials? Manual,
+    double? CallbackMilliseconds = null);
 
 /// <summary>The four credentials Magento shows for a manual integration (I/Block/Adminhtml/Integration/Tokens.php).</summary>
 public sealed record ManualCredentials(string ConsumerKey, string ConsumerSecret, string AccessToken, string AccessTokenSecret);

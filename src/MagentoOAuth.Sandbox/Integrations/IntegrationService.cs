@@ -131,16 +131,18 @@ internal sealed partial class IntegrationService(SandboxStore store, SandboxOpti
             return new ActivationResult(null, successCallBack, prepared.Consumer.Key, null, null, prepared.Manual);
         }
 
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (status, error) = await PostToConsumerAsync(prepared.Integration.Endpoint!, prepared.Consumer, prepared.Verifier!, cancellationToken).ConfigureAwait(false);
+        double elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (error is not null)
         {
-            return new ActivationResult(null, successCallBack, prepared.Consumer.Key, null, error, null);
+            return new ActivationResult(null, successCallBack, prepared.Consumer.Key, null, error, null, elapsed);
         }
 
         // integration.js IdentityLogin.invokePopup: identity_link_url + '?' + $.param({...}), appended blindly.
         string popup = prepared.Integration.IdentityLinkUrl + "?oauth_consumer_key=" + Uri.EscapeDataString(prepared.Consumer.Key)
             + "&success_call_back=" + Uri.EscapeDataString(successCallBack);
-        return new ActivationResult(popup, successCallBack, prepared.Consumer.Key, status, null, null);
+        return new ActivationResult(popup, successCallBack, prepared.Consumer.Key, status, null, null, elapsed);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace MagentoOAuth.Storage.Sql;
 /// <c>ON CONFLICT DO NOTHING</c>): the queries and the encryption of secret columns. Backends supply connections and
 /// their own schema migrations. Ids are text, times ISO 8601 UTC text, so both backends store the same values.
 /// </summary>
-public abstract class SqlCredentialStore : ICredentialStore
+public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyStore
 {
     private const string Columns = "id, store_base_url, consumer_key, consumer_secret, verifier, request_token, request_token_secret, " +
         "access_token, access_token_secret, status, status_reason, step, received_at, updated_at, attempts, account_id, store_name, locale, currency, profile, version";
@@ -133,6 +133,33 @@ public abstract class SqlCredentialStore : ICredentialStore
 
         return rotations;
     }
+
+    // Associated data for key-ring elements: not a store row, so a fixed id.
+    private static readonly Guid KeyRingRow = new("6d616765-6e74-6f6f-6175-746800000001");
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListDataProtectionKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using DbConnection db = await OpenConnectionAsync(cancellationToken);
+        await using DbCommand command = db.CreateCommand();
+        command.CommandText = "SELECT name, xml FROM dataprotection_keys ORDER BY name";
+        var keys = new List<string>();
+        await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(_protector.Unprotect(reader.GetString(1), KeyRingRow, "dataprotection:" + reader.GetString(0))!);
+        }
+
+        return keys;
+    }
+
+    /// <inheritdoc />
+    public Task StoreDataProtectionKeyAsync(string name, string xml, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("INSERT INTO dataprotection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT DO NOTHING", c =>
+        {
+            Add(c, "@name", name);
+            Add(c, "@xml", _protector.Protect(xml, KeyRingRow, "dataprotection:" + name));
+        }, cancellationToken);
 
     /// <summary>Times are stored as fixed-width ISO 8601 UTC text, so text order is time order.</summary>
     protected static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

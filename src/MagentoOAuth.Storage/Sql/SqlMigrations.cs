@@ -39,6 +39,9 @@ internal static class SqlMigrations
         ALTER TABLE stores ADD COLUMN claimed_until TEXT
         """;
 
+    // ASP.NET Core Data Protection's key ring, shared by the instances (elements encrypted).
+    private const string DataProtectionKeys = "CREATE TABLE dataprotection_keys (name TEXT PRIMARY KEY, xml TEXT NOT NULL)";
+
     public static readonly (int Version, string Sql)[] Sqlite =
     [
         (1, Stores + """
@@ -52,6 +55,7 @@ internal static class SqlMigrations
             );
             """),
         (2, Claims),
+        (3, DataProtectionKeys),
     ];
 
     public static readonly (int Version, string Sql)[] Postgres =
@@ -67,6 +71,7 @@ internal static class SqlMigrations
             );
             """),
         (2, Claims),
+        (3, DataProtectionKeys),
     ];
 
     /// <summary>Applies the steps above the recorded version, inside the caller's transaction and lock.</summary>
