@@ -14,7 +14,7 @@ internal static class BaseUriRules
             // Magento: F/Oauth/Helper/Signature/Hmac.php buildRequestUrl uses parse_url on scheme://HTTP_HOST + URI:
             // the Host header as the client sent it, case and explicit default port included.
             WriteAscii(ref writer, hostHeader ?? DefaultHost(uri));
-            WriteAscii(ref writer, uri.AbsolutePath);
+            WriteAscii(ref writer, PathOf(uri));
             return;
         }
 
@@ -24,16 +24,47 @@ internal static class BaseUriRules
         {
             case SignatureProfile.MagentoG1 or SignatureProfile.MagentoG2:
                 // Magento: laminas-uri Uri::normalizePath via AbstractSignature::normaliseBaseSignatureUrl.
-                WritePath(ref writer, uri.AbsolutePath, decodeReserved: true);
+                WritePath(ref writer, PathOf(uri), decodeReserved: true);
                 break;
             case SignatureProfile.MagentoG3:
                 // Magento: F/Oauth/Helper/Uri/Http.php decodes unreserved characters only.
-                WritePath(ref writer, uri.AbsolutePath, decodeReserved: false);
+                WritePath(ref writer, PathOf(uri), decodeReserved: false);
                 break;
             default:
-                WriteAscii(ref writer, uri.AbsolutePath.Length == 0 ? "/" : uri.AbsolutePath);
+                WriteAscii(ref writer, PathOf(uri));
                 break;
         }
+    }
+
+    /// <summary>The escaped path, as a slice of the (cached) absolute URI: <see cref="Uri.AbsolutePath"/> allocates each time.</summary>
+    public static ReadOnlySpan<char> PathOf(Uri uri)
+    {
+        ReadOnlySpan<char> absolute = uri.AbsoluteUri;
+        int authority = absolute.IndexOf("://", StringComparison.Ordinal) + 3;
+        int start = absolute[authority..].IndexOf('/');
+        if (start < 0)
+        {
+            return "/";
+        }
+
+        ReadOnlySpan<char> path = absolute[(authority + start)..];
+        int end = path.IndexOfAny('?', '#');
+        return end < 0 ? path : path[..end];
+    }
+
+    /// <summary>The query without '?', as a slice of the (cached) absolute URI.</summary>
+    public static ReadOnlySpan<char> QueryOf(Uri uri)
+    {
+        ReadOnlySpan<char> absolute = uri.AbsoluteUri;
+        int question = absolute.IndexOf('?');
+        if (question < 0)
+        {
+            return [];
+        }
+
+        ReadOnlySpan<char> query = absolute[(question + 1)..];
+        int fragment = query.IndexOf('#');
+        return fragment < 0 ? query : query[..fragment];
     }
 
     /// <summary>The Host header HttpClient sends for <paramref name="uri"/>: lower-case, default port omitted.</summary>
@@ -64,7 +95,7 @@ internal static class BaseUriRules
     /// and any '%' not followed by two hex digits, are escaped). So <c>%25</c> decodes to '%' and, unless two hex
     /// digits follow, is escaped again.
     /// </summary>
-    private static void WritePath(ref ByteWriter writer, string path, bool decodeReserved)
+    private static void WritePath(ref ByteWriter writer, ReadOnlySpan<char> path, bool decodeReserved)
     {
         if (path.Length == 0)
         {
@@ -132,7 +163,7 @@ internal static class BaseUriRules
 
     private static bool IsAllowedRaw(char c) => c is '(' or ')' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or ';' or '/';
 
-    private static void WriteAscii(ref ByteWriter writer, string text)
+    private static void WriteAscii(ref ByteWriter writer, ReadOnlySpan<char> text)
     {
         Span<byte> span = writer.GetSpan(text.Length);
         int written = Encoding.ASCII.GetBytes(text, span);

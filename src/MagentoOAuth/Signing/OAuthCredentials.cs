@@ -9,6 +9,11 @@ public sealed class OAuthCredentials
 {
     private byte[]? _signingKey;
 
+    // One keyed HMAC per method, reused: keying costs as much as hashing a base string. A thread takes it with an
+    // interlocked exchange and puts it back; a second thread signing at the same moment makes a temporary one.
+    private System.Security.Cryptography.IncrementalHash? _hmacSha256;
+    private System.Security.Cryptography.IncrementalHash? _hmacSha1;
+
     /// <summary>Creates credentials for signing.</summary>
     /// <param name="consumerKey">The integration's consumer key.</param>
     /// <param name="consumerSecret">The integration's consumer secret.</param>
@@ -51,6 +56,20 @@ public sealed class OAuthCredentials
 
     /// <summary>RFC 5849 §3.4.2: <c>encode(consumer secret) &amp; encode(token secret)</c>, as ASCII bytes.</summary>
     internal byte[] SigningKey => _signingKey ??= BuildSigningKey();
+
+    /// <summary>HMAC of <paramref name="data"/> with the signing key, into <paramref name="destination"/>; returns its length.</summary>
+    internal int ComputeHmac(OAuthSignatureMethod method, ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        ref System.Security.Cryptography.IncrementalHash? slot = ref method == OAuthSignatureMethod.HmacSha1 ? ref _hmacSha1 : ref _hmacSha256;
+        System.Security.Cryptography.IncrementalHash hmac = System.Threading.Interlocked.Exchange(ref slot, null)
+            ?? System.Security.Cryptography.IncrementalHash.CreateHMAC(
+                method == OAuthSignatureMethod.HmacSha1 ? System.Security.Cryptography.HashAlgorithmName.SHA1 : System.Security.Cryptography.HashAlgorithmName.SHA256,
+                SigningKey);
+        hmac.AppendData(data);
+        hmac.TryGetHashAndReset(destination, out int written);
+        System.Threading.Interlocked.Exchange(ref slot, hmac)?.Dispose();
+        return written;
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -39,7 +39,7 @@ public sealed class OAuthSigner
         {
             BuildBaseString(request, credentials, nonceValue, timestampValue, ref parameters, ref baseString);
             Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            signature = signature[..ComputeSignature(request.SignatureMethod, credentials.SigningKey, baseString.WrittenSpan, signature)];
+            signature = signature[..credentials.ComputeHmac(request.SignatureMethod, baseString.WrittenSpan, signature)];
             return FormatHeader(request, credentials, nonceValue, timestampValue, signature);
         }
         finally
@@ -148,10 +148,10 @@ public sealed class OAuthSigner
             ParameterRules.CollectForm(ref parameters, body, profile);
         }
 
-        string query = request.Uri.Query;
-        if (query.Length > 1)
+        ReadOnlySpan<char> query = BaseUriRules.QueryOf(request.Uri);
+        if (!query.IsEmpty)
         {
-            ParameterRules.CollectQuery(ref parameters, query.AsSpan(1), profile);
+            ParameterRules.CollectQuery(ref parameters, query, profile);
         }
 
         if (profile != SignatureProfile.Rfc5849)
@@ -206,9 +206,40 @@ public sealed class OAuthSigner
         }
     }
 
+    // A per-thread buffer of cryptographic random bytes: one RNG call (about 1 µs) serves dozens of nonces. Nonces are
+    // not secret (they travel in the header); they must only be unpredictable and unique.
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_randomPosition;
+
+    /// <summary>32 characters of [0-9a-z]: bytes below 252 (7 × 36) map without bias; the others are skipped.</summary>
     private static ReadOnlySpan<char> CreateNonce(Span<char> destination)
     {
-        RandomNumberGenerator.GetItems<char>(NonceAlphabet, destination);
+        byte[]? buffer = t_random;
+        if (buffer is null)
+        {
+            t_random = buffer = new byte[1024];
+            t_randomPosition = buffer.Length;
+        }
+
+        int filled = 0;
+        while (filled < destination.Length)
+        {
+            if (t_randomPosition >= buffer.Length)
+            {
+                RandomNumberGenerator.Fill(buffer);
+                t_randomPosition = 0;
+            }
+
+            byte b = buffer[t_randomPosition++];
+            if (b < 252)
+            {
+                destination[filled++] = NonceAlphabet[b % 36];
+            }
+        }
+
         return destination;
     }
 

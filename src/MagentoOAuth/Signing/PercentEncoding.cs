@@ -11,6 +11,10 @@ internal static class PercentEncoding
 {
     private static ReadOnlySpan<byte> UpperHex => "0123456789ABCDEF"u8;
 
+    // Runs of unreserved characters are copied in bulk (vectorised search), and only the rest is escaped one by one.
+    private static readonly SearchValues<byte> UnreservedBytes = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
+    private static readonly SearchValues<char> UnreservedChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+
     /// <summary>RFC 3986 §2.3 unreserved: <c>A-Z a-z 0-9 - . _ ~</c>.</summary>
     public static bool IsUnreserved(int c) =>
         (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c is '-' or '.' or '_' or '~';
@@ -45,6 +49,18 @@ internal static class PercentEncoding
         Span<byte> utf8 = stackalloc byte[4];
         for (int i = 0; i < text.Length; i++)
         {
+            int run = text[i..].IndexOfAnyExcept(UnreservedChars);
+            if (run != 0)
+            {
+                int runLength = run < 0 ? text.Length - i : run;
+                AppendAscii(ref writer, text.Slice(i, runLength));
+                i += runLength;
+                if (i >= text.Length)
+                {
+                    return;
+                }
+            }
+
             char c = text[i];
             if (c < 0x80)
             {
@@ -66,10 +82,27 @@ internal static class PercentEncoding
     /// <summary>Encodes bytes that are already ASCII-encoded text (used to encode the base URI and parameter string).</summary>
     public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<byte> ascii)
     {
-        foreach (byte b in ascii)
+        while (!ascii.IsEmpty)
         {
-            AppendEncodedByte(ref writer, b);
+            int run = ascii.IndexOfAnyExcept(UnreservedBytes);
+            if (run < 0)
+            {
+                writer.Append(ascii);
+                return;
+            }
+
+            writer.Append(ascii[..run]);
+            AppendEncodedByte(ref writer, ascii[run]);
+            ascii = ascii[(run + 1)..];
         }
+    }
+
+    /// <summary>Copies characters known to be unreserved ASCII as bytes.</summary>
+    private static void AppendAscii(ref ByteWriter writer, ReadOnlySpan<char> ascii)
+    {
+        Span<byte> destination = writer.GetSpan(ascii.Length);
+        System.Text.Unicode.Utf8.FromUtf16(ascii, destination, out _, out int written);
+        writer.Advance(written);
     }
 
     /// <summary>
@@ -81,6 +114,18 @@ internal static class PercentEncoding
     {
         for (int i = 0; i < wire.Length; i++)
         {
+            int run = wire[i..].IndexOfAnyExcept(UnreservedChars);
+            if (run != 0)
+            {
+                int length = run < 0 ? wire.Length - i : run;
+                AppendAscii(ref writer, wire.Slice(i, length));
+                i += length;
+                if (i >= wire.Length)
+                {
+                    return;
+                }
+            }
+
             char c = wire[i];
             if (c == '%' && TryDecodeEscape(wire, i, out byte decoded))
             {
