@@ -5,17 +5,15 @@ namespace MagentoOAuth.Sandbox.Catalog;
 /// <summary>A small, believable store: two store views, a few products (SKUs with '/', spaces and '+'), a few orders.</summary>
 internal static class SampleData
 {
-    public static JsonArray StoreConfigs(string baseUrl) =>
-    [
+    // new JsonArray(params JsonNode[]) rather than [..]: the collection expression binds to a generic Add<T> that
+    // native AOT cannot compile.
+    public static JsonArray StoreConfigs(string baseUrl) => new(
         StoreConfig(1, "default", "en_US", "USD", "America/Los_Angeles", baseUrl),
-        StoreConfig(2, "fr", "fr_FR", "EUR", "Europe/Paris", baseUrl),
-    ];
+        StoreConfig(2, "fr", "fr_FR", "EUR", "Europe/Paris", baseUrl));
 
-    public static JsonArray Websites() =>
-    [
+    public static JsonArray Websites() => new(
         new JsonObject { ["id"] = 0, ["code"] = "admin", ["name"] = "Admin", ["default_group_id"] = 0 },
-        new JsonObject { ["id"] = 1, ["code"] = "base", ["name"] = "Main Website", ["default_group_id"] = 1 },
-    ];
+        new JsonObject { ["id"] = 1, ["code"] = "base", ["name"] = "Main Website", ["default_group_id"] = 1 });
 
     public static IEnumerable<JsonObject> Products() =>
     [
