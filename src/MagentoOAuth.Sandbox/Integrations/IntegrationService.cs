@@ -87,16 +87,7 @@ internal sealed partial class IntegrationService(SandboxStore store, SandboxOpti
             if (!integration.IsTokenExchange)
             {
                 // I/Model/OauthService::createAccessToken: verifier → request → access, server-side, no expiry check.
-                state.Tokens.RemoveAll(t => t.ConsumerId == consumer.Id);
-                var access = new TokenRecord
-                {
-                    ConsumerId = consumer.Id,
-                    Type = TokenRecord.Access,
-                    Token = SandboxStore.NewRandom(),
-                    Secret = SandboxStore.NewRandom(),
-                    VerifierCode = SandboxStore.NewRandom(),
-                };
-                state.Tokens.Add(access);
+                TokenRecord access = ReplaceToken(state, consumer.Id, TokenRecord.Access);
                 integration.Status = 1;
                 return new Prepared(integration, consumer, null, new ManualCredentials(consumer.Key, consumer.Secret, access.Token, access.Secret));
             }
@@ -105,16 +96,7 @@ internal sealed partial class IntegrationService(SandboxStore store, SandboxOpti
             TokenRecord? token = state.Tokens.FirstOrDefault(t => t.ConsumerId == consumer.Id);
             if (token is null || token.Type != TokenRecord.Verifier)
             {
-                state.Tokens.RemoveAll(t => t.ConsumerId == consumer.Id);
-                token = new TokenRecord
-                {
-                    ConsumerId = consumer.Id,
-                    Type = TokenRecord.Verifier,
-                    Token = SandboxStore.NewRandom(),
-                    Secret = SandboxStore.NewRandom(),
-                    VerifierCode = SandboxStore.NewRandom(),
-                };
-                state.Tokens.Add(token);
+                token = ReplaceToken(state, consumer.Id, TokenRecord.Verifier);
             }
 
             return new Prepared(integration, consumer, token.VerifierCode, null);
@@ -143,6 +125,22 @@ internal sealed partial class IntegrationService(SandboxStore store, SandboxOpti
         string popup = prepared.Integration.IdentityLinkUrl + "?oauth_consumer_key=" + Uri.EscapeDataString(prepared.Consumer.Key)
             + "&success_call_back=" + Uri.EscapeDataString(successCallBack);
         return new ActivationResult(popup, successCallBack, prepared.Consumer.Key, status, null, null, elapsed);
+    }
+
+    /// <summary>The consumer's one token row, made anew with fresh values (I/Model/Oauth/Token.php).</summary>
+    private static TokenRecord ReplaceToken(SandboxSnapshot state, int consumerId, string type)
+    {
+        state.Tokens.RemoveAll(t => t.ConsumerId == consumerId);
+        var token = new TokenRecord
+        {
+            ConsumerId = consumerId,
+            Type = type,
+            Token = SandboxStore.NewRandom(),
+            Secret = SandboxStore.NewRandom(),
+            VerifierCode = SandboxStore.NewRandom(),
+        };
+        state.Tokens.Add(token);
+        return token;
     }
 
     /// <summary>

@@ -44,35 +44,29 @@ internal static class SqlMigrations
 
     public static readonly (int Version, string Sql)[] Sqlite =
     [
-        (1, Stores + """
-            CREATE TABLE rotations (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
-                consumer_key TEXT NOT NULL,
-                access_token_fingerprint TEXT,
-                rotated_at TEXT NOT NULL,
-                reason TEXT NOT NULL
-            );
-            """),
+        (1, Stores + Rotations("INTEGER PRIMARY KEY AUTOINCREMENT")),
         (2, Claims),
         (3, DataProtectionKeys),
     ];
 
     public static readonly (int Version, string Sql)[] Postgres =
     [
-        (1, Stores + """
-            CREATE TABLE rotations (
-                id BIGSERIAL PRIMARY KEY,
-                store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
-                consumer_key TEXT NOT NULL,
-                access_token_fingerprint TEXT,
-                rotated_at TEXT NOT NULL,
-                reason TEXT NOT NULL
-            );
-            """),
+        (1, Stores + Rotations("BIGSERIAL PRIMARY KEY")),
         (2, Claims),
         (3, DataProtectionKeys),
     ];
+
+    // The backends differ only in how an auto-incrementing key is spelled.
+    private static string Rotations(string idColumn) => $"""
+        CREATE TABLE rotations (
+            id {idColumn},
+            store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+            consumer_key TEXT NOT NULL,
+            access_token_fingerprint TEXT,
+            rotated_at TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        """;
 
     /// <summary>Applies the steps above the recorded version, inside the caller's transaction and lock.</summary>
     public static async Task ApplyAsync(DbConnection db, (int Version, string Sql)[] steps, CancellationToken cancellationToken)
