@@ -18,7 +18,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
     private readonly OAuthCredentials? _staticCredentials;
 
     // Request shapes already checked for portability: each is analysed and logged once, not on every call.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _analysedShapes = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _analysedShapes = new();
     private const int MaxAnalysedShapes = 1024;
 
     /// <summary>Signs one request with another profile than the options' (set it in <see cref="HttpRequestMessage.Options"/>).</summary>
@@ -59,7 +59,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_options.PortableRequests)
+        if (_options.PortableRequests && !PortableRequest.IsInPortableForm(uri))
         {
             uri = PortableRequest.ToPortableUri(uri);
             request.RequestUri = uri;
@@ -74,7 +74,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
             // Magento signs the Host header it receives; one set explicitly (a load balancer, an IP) goes on the wire.
             Host = request.Headers.Host,
         };
-        if (_logger.IsEnabled(LogLevel.Warning) && _analysedShapes.Count < MaxAnalysedShapes && _analysedShapes.TryAdd(Shape(toSign), 0))
+        if (_logger.IsEnabled(LogLevel.Warning) && _analysedShapes.Count < MaxAnalysedShapes && _analysedShapes.TryAdd(ShapeHash(toSign), 0))
         {
             foreach (PortabilityIssue issue in PortabilityAnalyzer.Analyze(toSign))
             {
@@ -88,16 +88,29 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The method, path and parameter names: what portability depends on once the URL is portable.</summary>
-    private static string Shape(in OAuthRequest request)
+    /// <summary>
+    /// A hash of the method, path, parameter names and options: what portability depends on once the URL is in
+    /// portable form. Computed on spans, without allocating; a rare collision only skips a log line.
+    /// </summary>
+    private static long ShapeHash(in OAuthRequest request)
     {
-        var shape = new System.Text.StringBuilder(request.Method).Append(' ').Append(request.Uri.AbsolutePath).Append('?');
-        foreach (string pair in request.Uri.Query.TrimStart('?').Split('&'))
+        var hash = new HashCode();
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(request.Method.AsSpan()));
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(BaseUriRules.PathOf(request.Uri)));
+        ReadOnlySpan<char> query = BaseUriRules.QueryOf(request.Uri);
+        foreach (Range range in query.Split('&'))
         {
-            shape.Append(pair.AsSpan(0, pair.Contains('=', StringComparison.Ordinal) ? pair.IndexOf('=', StringComparison.Ordinal) : pair.Length)).Append('&');
+            ReadOnlySpan<char> pair = query[range];
+            int equals = pair.IndexOf('=');
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(equals < 0 ? pair : pair[..equals]));
+            hash.Add('&');
         }
 
-        return shape.Append(request.FormBody is null ? string.Empty : "+form").Append(request.Host).ToString();
+        hash.Add(request.FormBody is null ? 0 : request.FormBody.Length);
+        hash.Add(request.Host);
+        hash.Add(request.Profile);
+        hash.Add(request.SignatureMethod);
+        return hash.ToHashCode();
     }
 
     /// <summary>

@@ -12,11 +12,93 @@ namespace MagentoOAuth.Signing;
 /// </summary>
 public static class PortableRequest
 {
+    private static readonly System.Buffers.SearchValues<char> PathCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~()/:@&=+$,;%");
+
+    private static readonly System.Buffers.SearchValues<char> QueryCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%");
+
+    /// <summary>
+    /// True when <see cref="ToPortableUri"/> would return <paramref name="uri"/> unchanged: checked on spans of the cached
+    /// absolute URI, with no allocation, so the common case costs nothing in the signing handler. It says nothing about
+    /// what no rewrite can fix (a <c>%2F</c> in a path, indices 2 and 10): <see cref="PortabilityAnalyzer"/> does.
+    /// </summary>
+    internal static bool IsInPortableForm(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ReadOnlySpan<char> path = BaseUriRules.PathOf(uri);
+        if (path.IndexOfAnyExcept(PathCharacters) >= 0 || !EscapesAreUpperCaseAndReserved(path))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> query = BaseUriRules.QueryOf(uri);
+        if (query.IsEmpty)
+        {
+            return !uri.AbsoluteUri.Contains('?', StringComparison.Ordinal);
+        }
+
+        int pairs = 0;
+        foreach (Range range in query.Split('&'))
+        {
+            ReadOnlySpan<char> pair = query[range];
+            int equals = pair.IndexOf('=');
+            if (equals <= 0 || pair[(equals + 1)..].Contains('=') || pair[..equals].IndexOfAnyExcept(QueryCharacters) >= 0
+                || pair[(equals + 1)..].IndexOfAnyExcept(QueryCharacters) >= 0 || !EscapesAreUpperCaseAndReserved(pair))
+            {
+                return false;
+            }
+
+            // Repeated plain names are rewritten (PHP keeps the last); compare this name with the ones before it.
+            int seen = 0;
+            foreach (Range other in query.Split('&'))
+            {
+                if (seen++ == pairs)
+                {
+                    break;
+                }
+
+                ReadOnlySpan<char> previous = query[other];
+                if (previous[..previous.IndexOf('=')].SequenceEqual(pair[..equals]) && !pair[..equals].Contains("%5B", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            pairs++;
+        }
+
+        return true;
+    }
+
+    /// <summary>Every escape is upper-case and not of an unreserved character (the rewrite decodes those).</summary>
+    private static bool EscapesAreUpperCaseAndReserved(ReadOnlySpan<char> text)
+    {
+        for (int i = text.IndexOf('%'); i >= 0; i = text.IndexOf('%'))
+        {
+            if (i + 2 >= text.Length || !char.IsAsciiHexDigitUpper(text[i + 1]) && !char.IsAsciiDigit(text[i + 1])
+                || !char.IsAsciiHexDigitUpper(text[i + 2]) && !char.IsAsciiDigit(text[i + 2])
+                || PercentEncoding.IsUnreserved(PercentEncoding.HexValue(text[i + 1]) * 16 + PercentEncoding.HexValue(text[i + 2])))
+            {
+                return false;
+            }
+
+            text = text[(i + 3)..];
+        }
+
+        return true;
+    }
+
     /// <summary>Returns <paramref name="uri"/> in portable form (the same instance when it already is).</summary>
     /// <param name="uri">An absolute http(s) URL.</param>
     public static Uri ToPortableUri(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        if (IsInPortableForm(uri))
+        {
+            return uri;
+        }
+
         string path = PortablePath(uri.AbsolutePath);
         string query = uri.Query.Length > 1 ? "?" + PortableQuery(uri.Query.AsSpan(1)) : string.Empty;
         string rebuilt = $"{uri.Scheme}://{BaseUriRules.DefaultHost(uri)}{path}{query}";

@@ -77,6 +77,34 @@ public sealed class PortabilityTests
         Assert.Equal(expected, PortableRequest.ToPortableUri(new Uri(url)).AbsoluteUri);
     }
 
+    [Theory]
+    [InlineData("https://shop.example.com/rest/V1/products?searchCriteria%5BpageSize%5D=5&q=a%20b")]
+    [InlineData("https://shop.example.com/rest/V1/products?searchCriteria[pageSize]=5")]
+    [InlineData("https://shop.example.com/rest/V1/products?q=a+b")]
+    [InlineData("https://shop.example.com/rest/V1/products?x=1&x=2")]
+    [InlineData("https://shop.example.com/rest/V1/products?b%5B%5D=1&b%5B%5D=2")]
+    [InlineData("https://shop.example.com/rest/V1/products?flag")]
+    [InlineData("https://shop.example.com/rest/V1/products?a=b=c")]
+    [InlineData("https://shop.example.com/rest/V1/products?v=%c3%a9")]
+    [InlineData("https://shop.example.com/rest/V1/products/it's!")]
+    [InlineData("https://shop.example.com/rest/V1/products/ABC%2F10")]
+    [InlineData("https://shop.example.com/rest/V1/products/a%2fb")]
+    [InlineData("https://shop.example.com/rest/V1/products/%C3%A9?f%5B2%5D=a&f%5B10%5D=b")]
+    [InlineData("https://shop.example.com/rest/V1/products")]
+    [InlineData("https://shop.example.com/rest/V1/products?")]
+    public void The_quick_portable_form_check_agrees_with_the_rewrite(string url)
+    {
+        var uri = new Uri(url);
+        Uri rewritten = PortableRequest.ToPortableUri(uri);
+
+        // The rewrite's output is recognised as portable form, and recognising it never skips a needed rewrite.
+        Assert.True(PortableRequest.IsInPortableForm(rewritten), rewritten.AbsoluteUri);
+        if (PortableRequest.IsInPortableForm(uri))
+        {
+            Assert.Same(uri, rewritten);
+        }
+    }
+
     [Fact]
     public void Portable_form_of_a_fixable_request_has_no_issue()
     {
