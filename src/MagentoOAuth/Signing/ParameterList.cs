@@ -168,6 +168,11 @@ internal struct ParameterList : IDisposable
 
     private void Push(Entry entry)
     {
+        Span<byte> head = stackalloc byte[8];
+        head.Clear();
+        _text.Buffer.AsSpan(entry.NameStart, Math.Min(entry.NameLength, 8)).CopyTo(head);
+        entry = entry with { Prefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head) };
+
         if (_count == _entries.Length)
         {
             Entry[] larger = ArrayPool<Entry>.Shared.Rent(_count * 2);
@@ -179,12 +184,25 @@ internal struct ParameterList : IDisposable
         _entries[_count++] = entry;
     }
 
-    internal readonly record struct Entry(int NameStart, int NameLength, int ValueStart, int ValueLength);
+    /// <summary>
+    /// One parameter's place in the text. <see cref="Prefix"/> holds the name's first 8 bytes, big-endian and
+    /// zero-padded, so most byte-order comparisons are one integer comparison (encoded names never contain a zero byte,
+    /// so padding sorts before any real byte, as a shorter name does).
+    /// </summary>
+    internal readonly record struct Entry(int NameStart, int NameLength, int ValueStart, int ValueLength)
+    {
+        public ulong Prefix { get; init; }
+    }
 
     private readonly struct OrdinalComparer(byte[] text) : IComparer<Entry>
     {
         public int Compare(Entry x, Entry y)
         {
+            if (x.Prefix != y.Prefix)
+            {
+                return x.Prefix < y.Prefix ? -1 : 1;
+            }
+
             int byName = text.AsSpan(x.NameStart, x.NameLength).SequenceCompareTo(text.AsSpan(y.NameStart, y.NameLength));
             return byName != 0
                 ? byName
