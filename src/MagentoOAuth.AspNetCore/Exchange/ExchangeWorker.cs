@@ -77,16 +77,15 @@ internal sealed class ExchangeWorker(
             {
                 try
                 {
-                    if (await ClaimAsync(id, stoppingToken))
+                    try
                     {
-                        try
-                        {
-                            await RunAsync(id, stoppingToken);
-                        }
-                        finally
-                        {
-                            await store.ReleaseAsync(id, _options.InstanceId, CancellationToken.None);
-                        }
+                        // RunAsync claims the store before each step and stops when another instance holds it.
+                        await RunAsync(id, stoppingToken);
+                    }
+                    finally
+                    {
+                        // Releases only a claim this instance holds.
+                        await store.ReleaseAsync(id, _options.InstanceId, CancellationToken.None);
                     }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -215,13 +214,9 @@ internal sealed class ExchangeWorker(
                     claimLost = await heartbeat;
                 }
 
-                if (!await SaveAsync(current, next, _drain.Token))
-                {
-                    // Someone else changed it (a Reauthorize arrived): read it again.
-                    attempt = 0;
-                    continue;
-                }
-
+                // If someone else changed the store meanwhile (a Reauthorize arrived), the save is refused and the next
+                // turn of the loop reads it again.
+                await SaveAsync(current, next, _drain.Token);
                 attempt = 0;
             }
             catch (Exception) when (claimLost)

@@ -69,7 +69,7 @@ public sealed class OAuthSigner
             BuildBaseString(request, credentials, nonce, timestamp, ref parameters, ref baseString);
             BaseUriRules.Write(ref baseUri, request.Uri, request.Host, request.Profile);
             Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            signature = signature[..ComputeSignature(request.SignatureMethod, credentials.SigningKey, baseString.WrittenSpan, signature)];
+            signature = signature[..credentials.ComputeHmac(request.SignatureMethod, baseString.WrittenSpan, signature)];
 
             var collected = new List<KeyValuePair<string, string>>(parameters.Count);
             for (int i = 0; i < parameters.Count; i++)
@@ -182,16 +182,6 @@ public sealed class OAuthSigner
         destination.Append((byte)'&');
         parameters.WriteNormalized(ref destination, encodeAgain: true);
     }
-
-    internal static int ComputeSignature(OAuthSignatureMethod method, byte[] key, ReadOnlySpan<byte> baseString, Span<byte> destination) =>
-        method switch
-        {
-            OAuthSignatureMethod.HmacSha256 => HMACSHA256.HashData(key, baseString, destination),
-#pragma warning disable CA5350 // HMAC-SHA1 is what Magento 2.4.0–2.4.3 verify; it is opt-in and never the default.
-            OAuthSignatureMethod.HmacSha1 => HMACSHA1.HashData(key, baseString, destination),
-#pragma warning restore CA5350
-            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown signature method."),
-        };
 
     private static void AppendMethod(ref ByteWriter destination, string method)
     {
