@@ -184,14 +184,15 @@ internal sealed class ExchangeWorker(
         int attempt = 0;
         while (true)
         {
-            StoreConnection? current = await store.FindAsync(id, cancellationToken);
-            if (current is null || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
+            // Claim (or renew) before reading: what is read after the claim cannot be changed by another instance,
+            // so no step ever runs on a stale copy. If another instance holds the store, stop here.
+            if (!await ClaimAsync(id, cancellationToken))
             {
                 return;
             }
 
-            // Renew before every step: if another instance took the store over (we were too slow), stop here.
-            if (!await ClaimAsync(id, cancellationToken))
+            StoreConnection? current = await store.FindAsync(id, cancellationToken);
+            if (current is null || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
             {
                 return;
             }
@@ -348,8 +349,11 @@ internal sealed class ExchangeWorker(
     {
         for (int tries = 0; tries < 5; tries++)
         {
-            StoreConnection latest = tries == 0 ? current : (await store.FindAsync(current.Id, cancellationToken))!;
-            if (latest is null || latest.ReceivedAt != current.ReceivedAt)
+            StoreConnection? latest = tries == 0 ? current : await store.FindAsync(current.Id, cancellationToken);
+
+            // Only an unfinished store of the same activation is failed: one that another instance brought to active
+            // (or a new activation) is left alone.
+            if (latest is null || latest.ReceivedAt != current.ReceivedAt || latest.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
             {
                 return;
             }
