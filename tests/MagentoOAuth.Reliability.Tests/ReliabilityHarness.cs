@@ -145,7 +145,19 @@ public sealed class ReliabilityHarness : IAsyncDisposable
         public async Task<int> RepeatedRequestTokensAsync()
         {
             JsonArray integrations = JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, "sandbox/api/integrations")))!.AsArray();
-            return integrations.Sum(i => (int?)i!["refusals"]!["Cannot create request token because consumer token is not a verifier token"] ?? 0);
+            return integrations.Sum(i => (int?)i!["refusals"]![RepeatedRequestRefusal] ?? 0);
         }
+
+        /// <summary>The same refusals per consumer key, for the consumers that had any.</summary>
+        public async Task<Dictionary<string, int>> RepeatedRequestTokensByConsumerAsync()
+        {
+            JsonArray integrations = JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, "sandbox/api/integrations")))!.AsArray();
+            return integrations
+                .Select(i => (Key: (string)i!["consumerKey"]!, Count: (int?)i["refusals"]![RepeatedRequestRefusal] ?? 0))
+                .Where(r => r.Count > 0)
+                .ToDictionary(r => r.Key, r => r.Count);
+        }
+
+        private const string RepeatedRequestRefusal = "Cannot create request token because consumer token is not a verifier token";
     }
 }
