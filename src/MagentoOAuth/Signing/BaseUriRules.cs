@@ -36,6 +36,31 @@ internal static class BaseUriRules
         }
     }
 
+    /// <summary>The base string URI, percent-encoded as the base string holds it.</summary>
+    public static void WriteEncoded(ref ByteWriter destination, Uri uri, string? hostHeader, SignatureProfile profile)
+    {
+        if (profile == SignatureProfile.Rfc5849)
+        {
+            // The common case, encoded straight into the base string: no intermediate buffer.
+            PercentEncoding.AppendEncoded(ref destination, uri.Scheme.ToLowerInvariant());
+            destination.Append("%3A%2F%2F"u8);
+            PercentEncoding.AppendEncoded(ref destination, NormalizedAuthority(uri, hostHeader));
+            PercentEncoding.AppendEncoded(ref destination, PathOf(uri));
+            return;
+        }
+
+        var baseUri = new ByteWriter(256);
+        try
+        {
+            Write(ref baseUri, uri, hostHeader, profile);
+            PercentEncoding.AppendEncoded(ref destination, baseUri.WrittenSpan);
+        }
+        finally
+        {
+            baseUri.Dispose();
+        }
+    }
+
     /// <summary>The escaped path, as a slice of the (cached) absolute URI: <see cref="Uri.AbsolutePath"/> allocates each time.</summary>
     public static ReadOnlySpan<char> PathOf(Uri uri)
     {

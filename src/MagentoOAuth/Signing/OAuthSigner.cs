@@ -11,6 +11,7 @@ namespace MagentoOAuth.Signing;
 public sealed class OAuthSigner
 {
     private const int NonceLength = 32;
+    private const int MaxProtocolParameters = 7;
     private static readonly char[] NonceAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz".ToCharArray();
 
     private readonly TimeProvider _timeProvider;
@@ -34,18 +35,23 @@ public sealed class OAuthSigner
         ReadOnlySpan<char> timestampValue = FormatTimestamp(request, timestamp);
 
         var parameters = new ParameterList(16);
-        var baseString = new ByteWriter(512);
+        var buffer = new ByteWriter(1024);
         try
         {
-            BuildBaseString(request, credentials, nonceValue, timestampValue, ref parameters, ref baseString);
+            Span<ParameterList.Entry> protocol = stackalloc ParameterList.Entry[MaxProtocolParameters];
+            protocol = protocol[..BuildBaseString(request, credentials, nonceValue, timestampValue, ref parameters, ref buffer, protocol)];
             Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            signature = signature[..credentials.ComputeHmac(request.SignatureMethod, baseString.WrittenSpan, signature)];
-            return FormatHeader(request, credentials, nonceValue, timestampValue, signature);
+            signature = signature[..credentials.ComputeHmac(request.SignatureMethod, buffer.WrittenSpan, signature)];
+
+            // The base string is spent: its buffer takes the header, built from the values already encoded for it.
+            buffer.Clear();
+            WriteHeader(ref buffer, parameters, protocol, signature);
+            return Encoding.ASCII.GetString(buffer.WrittenSpan);
         }
         finally
         {
             parameters.Dispose();
-            baseString.Dispose();
+            buffer.Dispose();
         }
     }
 
@@ -64,12 +70,15 @@ public sealed class OAuthSigner
         var parameters = new ParameterList(16);
         var baseString = new ByteWriter(512);
         var baseUri = new ByteWriter(256);
+        var header = new ByteWriter(512);
         try
         {
-            BuildBaseString(request, credentials, nonce, timestamp, ref parameters, ref baseString);
+            Span<ParameterList.Entry> protocol = stackalloc ParameterList.Entry[MaxProtocolParameters];
+            protocol = protocol[..BuildBaseString(request, credentials, nonce, timestamp, ref parameters, ref baseString, protocol)];
             BaseUriRules.Write(ref baseUri, request.Uri, request.Host, request.Profile);
             Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
             signature = signature[..credentials.ComputeHmac(request.SignatureMethod, baseString.WrittenSpan, signature)];
+            WriteHeader(ref header, parameters, protocol, signature);
 
             var collected = new List<KeyValuePair<string, string>>(parameters.Count);
             for (int i = 0; i < parameters.Count; i++)
@@ -86,7 +95,7 @@ public sealed class OAuthSigner
                 Signature = Convert.ToBase64String(signature),
                 Nonce = nonce,
                 Timestamp = timestamp,
-                AuthorizationHeader = FormatHeader(request, credentials, nonce, timestamp, signature),
+                AuthorizationHeader = Encoding.ASCII.GetString(header.WrittenSpan),
             };
         }
         finally
@@ -94,6 +103,7 @@ public sealed class OAuthSigner
             parameters.Dispose();
             baseString.Dispose();
             baseUri.Dispose();
+            header.Dispose();
         }
     }
 
@@ -108,15 +118,17 @@ public sealed class OAuthSigner
 
     /// <summary>
     /// RFC 5849 §3.4.1: <c>METHOD &amp; encode(base URI) &amp; encode(normalized parameters)</c>, with the parameters
-    /// collected, read and sorted the way <see cref="OAuthRequest.Profile"/> does.
+    /// collected, read and sorted the way <see cref="OAuthRequest.Profile"/> does. The protocol parameters' entries are
+    /// copied to <paramref name="protocol"/> (in header order) before sorting; returns how many there are.
     /// </summary>
-    internal static void BuildBaseString(
+    internal static int BuildBaseString(
         in OAuthRequest request,
         OAuthCredentials credentials,
         ReadOnlySpan<char> nonce,
         ReadOnlySpan<char> timestamp,
         ref ParameterList parameters,
-        ref ByteWriter destination)
+        ref ByteWriter destination,
+        Span<ParameterList.Entry> protocol = default)
     {
         if (request.Uri is null || request.Method is null)
         {
@@ -124,23 +136,29 @@ public sealed class OAuthSigner
         }
 
         SignatureProfile profile = request.Profile;
-        parameters.AddDecoded("oauth_consumer_key", credentials.ConsumerKey);
-        parameters.AddDecoded("oauth_nonce", nonce);
-        parameters.AddDecoded("oauth_signature_method", GetWireName(request.SignatureMethod));
-        parameters.AddDecoded("oauth_timestamp", timestamp);
+        parameters.AddProtocol("oauth_consumer_key"u8, credentials.ConsumerKey);
+        parameters.AddProtocol("oauth_nonce"u8, nonce);
+        parameters.AddProtocol("oauth_signature_method"u8, GetWireName(request.SignatureMethod));
+        parameters.AddProtocol("oauth_timestamp"u8, timestamp);
         if (credentials.Token is not null)
         {
-            parameters.AddDecoded("oauth_token", credentials.Token);
+            parameters.AddProtocol("oauth_token"u8, credentials.Token);
         }
 
         if (request.Verifier is not null)
         {
-            parameters.AddDecoded("oauth_verifier", request.Verifier);
+            parameters.AddProtocol("oauth_verifier"u8, request.Verifier);
         }
 
         if (!request.OmitVersion)
         {
-            parameters.AddDecoded("oauth_version", "1.0");
+            parameters.AddProtocol("oauth_version"u8, "1.0");
+        }
+
+        int protocolCount = parameters.Count;
+        for (int i = 0; i < protocolCount && i < protocol.Length; i++)
+        {
+            protocol[i] = parameters.EntryAt(i);
         }
 
         if (request.FormBody is { Length: > 0 } body)
@@ -168,19 +186,10 @@ public sealed class OAuthSigner
 
         AppendMethod(ref destination, request.Method);
         destination.Append((byte)'&');
-        var baseUri = new ByteWriter(256);
-        try
-        {
-            BaseUriRules.Write(ref baseUri, request.Uri, request.Host, profile);
-            PercentEncoding.AppendEncoded(ref destination, baseUri.WrittenSpan);
-        }
-        finally
-        {
-            baseUri.Dispose();
-        }
-
+        BaseUriRules.WriteEncoded(ref destination, request.Uri, request.Host, profile);
         destination.Append((byte)'&');
-        parameters.WriteNormalized(ref destination, encodeAgain: true);
+        parameters.WriteNormalizedEncoded(ref destination);
+        return Math.Min(protocolCount, protocol.Length);
     }
 
     private static void AppendMethod(ref ByteWriter destination, string method)
@@ -245,58 +254,32 @@ public sealed class OAuthSigner
             ? $"<consumer secret, {credentials.ConsumerSecret.Length} chars>&"
             : $"<consumer secret, {credentials.ConsumerSecret.Length} chars>&<token secret, {credentials.TokenSecret.Length} chars>";
 
-    /// <summary>RFC 5849 §3.5.1: parameters in the header, values encoded and quoted, separated by ", ".</summary>
-    private static string FormatHeader(
-        in OAuthRequest request,
-        OAuthCredentials credentials,
-        ReadOnlySpan<char> nonce,
-        ReadOnlySpan<char> timestamp,
-        ReadOnlySpan<byte> signature)
+    /// <summary>
+    /// RFC 5849 §3.5.1: parameters in the header, values encoded and quoted, separated by ", ". The protocol parameters
+    /// come in name order, so the signature goes right after <c>oauth_nonce</c>, the second.
+    /// </summary>
+    private static void WriteHeader(ref ByteWriter header, in ParameterList parameters, ReadOnlySpan<ParameterList.Entry> protocol, ReadOnlySpan<byte> signature)
     {
-        Span<char> base64 = stackalloc char[44];
-        Convert.TryToBase64Chars(signature, base64, out int base64Length);
-
-        var header = new ByteWriter(320);
-        try
+        Span<byte> base64 = stackalloc byte[44];
+        System.Buffers.Text.Base64.EncodeToUtf8(signature, base64, out _, out int base64Length);
+        header.Append("OAuth "u8);
+        for (int i = 0; i < protocol.Length; i++)
         {
-            header.Append("OAuth "u8);
-            AppendHeaderParameter(ref header, "oauth_consumer_key=\""u8, credentials.ConsumerKey, first: true);
-            AppendHeaderParameter(ref header, "oauth_nonce=\""u8, nonce);
-            AppendHeaderParameter(ref header, "oauth_signature=\""u8, base64[..base64Length]);
-            AppendHeaderParameter(ref header, "oauth_signature_method=\""u8, GetWireName(request.SignatureMethod));
-            AppendHeaderParameter(ref header, "oauth_timestamp=\""u8, timestamp);
-            if (credentials.Token is not null)
+            if (i > 0)
             {
-                AppendHeaderParameter(ref header, "oauth_token=\""u8, credentials.Token);
+                header.Append(", "u8);
             }
 
-            if (request.Verifier is not null)
+            header.Append(parameters.NameOf(protocol[i]));
+            header.Append("=\""u8);
+            header.Append(parameters.ValueOf(protocol[i]));
+            header.Append((byte)'"');
+            if (i == 1)
             {
-                AppendHeaderParameter(ref header, "oauth_verifier=\""u8, request.Verifier);
+                header.Append(", oauth_signature=\""u8);
+                PercentEncoding.AppendEncoded(ref header, base64[..base64Length]);
+                header.Append((byte)'"');
             }
-
-            if (!request.OmitVersion)
-            {
-                AppendHeaderParameter(ref header, "oauth_version=\""u8, "1.0");
-            }
-
-            return Encoding.ASCII.GetString(header.WrittenSpan);
         }
-        finally
-        {
-            header.Dispose();
-        }
-    }
-
-    private static void AppendHeaderParameter(ref ByteWriter header, ReadOnlySpan<byte> nameEqualsQuote, ReadOnlySpan<char> value, bool first = false)
-    {
-        if (!first)
-        {
-            header.Append(", "u8);
-        }
-
-        header.Append(nameEqualsQuote);
-        PercentEncoding.AppendEncoded(ref header, value);
-        header.Append((byte)'"');
     }
 }

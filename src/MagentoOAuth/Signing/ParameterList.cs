@@ -35,6 +35,54 @@ internal struct ParameterList : IDisposable
         Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
     }
 
+    /// <summary>Adds a protocol parameter: its name is known to need no encoding.</summary>
+    public void AddProtocol(ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
+    {
+        int nameStart = _text.Length;
+        _text.Append(name);
+        int valueStart = _text.Length;
+        PercentEncoding.AppendEncoded(ref _text, value);
+        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
+    }
+
+    /// <summary>
+    /// Adds every <c>name=value</c> pair of a query or form body as RFC 5849 §3.4.1.3.1 reads them (form-decoded, every
+    /// pair, a pair without '=' has an empty value, empty pairs skipped), in one pass.
+    /// </summary>
+    public void AddWirePairs(ReadOnlySpan<char> text, bool plusIsSpace)
+    {
+        int at = 0;
+        while (at < text.Length)
+        {
+            if (text[at] == '&')
+            {
+                at++;
+                continue;
+            }
+
+            int nameStart = _text.Length;
+            at += PercentEncoding.AppendRecodedUntil(ref _text, text[at..], plusIsSpace, stopAtEquals: true);
+            int valueStart = _text.Length;
+            if (at < text.Length && text[at] == '=')
+            {
+                at++;
+                at += PercentEncoding.AppendRecodedUntil(ref _text, text[at..], plusIsSpace, stopAtEquals: false);
+            }
+
+            Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
+            at++;
+        }
+    }
+
+    /// <summary>The entry at <paramref name="index"/>, to find a parameter again after sorting.</summary>
+    public readonly Entry EntryAt(int index) => _entries[index];
+
+    /// <summary>An entry's name, as encoded.</summary>
+    public readonly ReadOnlySpan<byte> NameOf(Entry entry) => Slice(entry.NameStart, entry.NameLength);
+
+    /// <summary>An entry's value, as encoded.</summary>
+    public readonly ReadOnlySpan<byte> ValueOf(Entry entry) => Slice(entry.ValueStart, entry.ValueLength);
+
     /// <summary>Adds a parameter as it appears on the wire (query or form body), decoded and re-encoded.</summary>
     public void AddWire(ReadOnlySpan<char> name, ReadOnlySpan<char> value, bool plusIsSpace)
     {
@@ -42,16 +90,6 @@ internal struct ParameterList : IDisposable
         PercentEncoding.AppendRecoded(ref _text, name, plusIsSpace);
         int valueStart = _text.Length;
         PercentEncoding.AppendRecoded(ref _text, value, plusIsSpace);
-        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
-    }
-
-    /// <summary>Adds a parameter whose name and value are already encoded bytes.</summary>
-    public void AddEncoded(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
-    {
-        int nameStart = _text.Length;
-        _text.Append(name);
-        int valueStart = _text.Length;
-        _text.Append(value);
         Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
     }
 
@@ -101,30 +139,61 @@ internal struct ParameterList : IDisposable
         switch (order)
         {
             case ParameterOrder.Natural:
-                entries.Sort(new NaturalComparer(text));
+                SortBy(entries, new NaturalComparer(text));
                 break;
             case ParameterOrder.DecodedName:
-                entries.Sort(new DecodedNameComparer(text));
+                SortBy(entries, new DecodedNameComparer(text));
                 break;
             default:
-                entries.Sort(new OrdinalComparer(text));
+                SortBy(entries, new OrdinalComparer(text));
                 break;
         }
     }
 
-    /// <summary>Writes <c>name=value&amp;…</c> (RFC 5849 §3.4.1.3.2 steps 3–4), encoded once more when asked.</summary>
-    public readonly void WriteNormalized(ref ByteWriter destination, bool encodeAgain)
+    /// <summary>
+    /// Insertion sort, generic over the comparer so its calls inline: <c>Span.Sort(comparer)</c> boxes a struct
+    /// comparer and wraps it in a delegate (88 bytes per call, and an indirect call per comparison). Requests sign a few
+    /// dozen parameters at most; a very long list goes to the framework's introsort instead.
+    /// </summary>
+    private static void SortBy<TComparer>(Span<Entry> entries, TComparer comparer)
+        where TComparer : struct, IComparer<Entry>
+    {
+        if (entries.Length > 64)
+        {
+            entries.Sort(comparer);
+            return;
+        }
+
+        for (int i = 1; i < entries.Length; i++)
+        {
+            Entry current = entries[i];
+            int j = i - 1;
+            while (j >= 0 && comparer.Compare(entries[j], current) > 0)
+            {
+                entries[j + 1] = entries[j];
+                j--;
+            }
+
+            entries[j + 1] = current;
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>name=value&amp;…</c> (RFC 5849 §3.4.1.3.2 steps 3–4) encoded once more, as the base string holds it.
+    /// Every entry is canonically encoded, so the second encoding only turns '%' into <c>%25</c>.
+    /// </summary>
+    public readonly void WriteNormalizedEncoded(ref ByteWriter destination)
     {
         for (int i = 0; i < _count; i++)
         {
             if (i > 0)
             {
-                WriteByte(ref destination, (byte)'&', encodeAgain);
+                destination.Append("%26"u8);
             }
 
-            WriteBytes(ref destination, Name(i), encodeAgain);
-            WriteByte(ref destination, (byte)'=', encodeAgain);
-            WriteBytes(ref destination, Value(i), encodeAgain);
+            PercentEncoding.AppendEncodedAgain(ref destination, Name(i));
+            destination.Append("%3D"u8);
+            PercentEncoding.AppendEncodedAgain(ref destination, Value(i));
         }
     }
 
@@ -140,38 +209,11 @@ internal struct ParameterList : IDisposable
         }
     }
 
-    private static void WriteByte(ref ByteWriter destination, byte value, bool encode)
-    {
-        if (encode)
-        {
-            PercentEncoding.AppendEncodedByte(ref destination, value);
-        }
-        else
-        {
-            destination.Append(value);
-        }
-    }
-
-    private static void WriteBytes(ref ByteWriter destination, ReadOnlySpan<byte> value, bool encode)
-    {
-        if (encode)
-        {
-            PercentEncoding.AppendEncoded(ref destination, value);
-        }
-        else
-        {
-            destination.Append(value);
-        }
-    }
-
     private readonly ReadOnlySpan<byte> Slice(int start, int length) => _text.Buffer.AsSpan(start, length);
 
     private void Push(Entry entry)
     {
-        Span<byte> head = stackalloc byte[8];
-        head.Clear();
-        _text.Buffer.AsSpan(entry.NameStart, Math.Min(entry.NameLength, 8)).CopyTo(head);
-        entry = entry with { Prefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head) };
+        entry = entry with { Prefix = PrefixOf(_text.Buffer.AsSpan(entry.NameStart, entry.NameLength)) };
 
         if (_count == _entries.Length)
         {
@@ -182,6 +224,22 @@ internal struct ParameterList : IDisposable
         }
 
         _entries[_count++] = entry;
+    }
+
+    private static ulong PrefixOf(ReadOnlySpan<byte> name)
+    {
+        if (name.Length >= 8)
+        {
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(name);
+        }
+
+        ulong prefix = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            prefix = (prefix << 8) | (i < name.Length ? name[i] : 0UL);
+        }
+
+        return prefix;
     }
 
     /// <summary>

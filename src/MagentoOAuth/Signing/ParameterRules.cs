@@ -10,11 +10,7 @@ internal static class ParameterRules
         {
             case SignatureProfile.Rfc5849:
                 // RFC 5849 §3.4.1.3.1: the query is form-decoded, so '+' is a space; every pair counts.
-                foreach (Range pair in query.Split('&'))
-                {
-                    AddFormPair(ref list, query[pair], plusIsSpace: true);
-                }
-
+                list.AddWirePairs(query, plusIsSpace: true);
                 break;
             case SignatureProfile.MagentoG4:
                 CollectQueryG4(ref list, query);
@@ -30,11 +26,7 @@ internal static class ParameterRules
     {
         if (profile == SignatureProfile.Rfc5849)
         {
-            foreach (Range pair in body.Split('&'))
-            {
-                AddFormPair(ref list, body[pair], plusIsSpace: true);
-            }
-
+            list.AddWirePairs(body, plusIsSpace: true);
             return;
         }
 
@@ -85,15 +77,6 @@ internal static class ParameterRules
     {
         int open = decodedName.IndexOf('[');
         return open > 0 && decodedName[open..].Contains(']');
-    }
-
-    private static void AddFormPair(ref ParameterList list, ReadOnlySpan<char> pair, bool plusIsSpace)
-    {
-        if (!pair.IsEmpty)
-        {
-            Split(pair, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value);
-            list.AddWire(name, value, plusIsSpace);
-        }
     }
 
     /// <summary>Splits <c>name=value</c> at the first '='; a pair without one has an empty value (as parse_str reads it).</summary>

@@ -11,13 +11,9 @@ internal static class PercentEncoding
 {
     private static ReadOnlySpan<byte> UpperHex => "0123456789ABCDEF"u8;
 
-    // Runs of unreserved characters are copied in bulk (vectorised search), and only the rest is escaped one by one.
-    private static readonly SearchValues<byte> UnreservedBytes = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
-    private static readonly SearchValues<char> UnreservedChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
-
     /// <summary>RFC 3986 §2.3 unreserved: <c>A-Z a-z 0-9 - . _ ~</c>.</summary>
     public static bool IsUnreserved(int c) =>
-        (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c is '-' or '.' or '_' or '~';
+        (uint)c < 128 && ((c < 64 ? UnreservedLow >> c : UnreservedHigh >> (c - 64)) & 1) != 0;
 
     public static int HexValue(int c) => c switch
     {
@@ -46,63 +42,88 @@ internal static class PercentEncoding
     /// <summary>Encodes already-decoded text (a parameter given as a value, not as it appears on the wire).</summary>
     public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<char> text)
     {
-        Span<byte> utf8 = stackalloc byte[4];
-        for (int i = 0; i < text.Length; i++)
+        // Values are short (keys, tokens, a field), so a scalar pass over ASCII into a span sized for the worst case
+        // beats vectorised run searches, whose set-up dominates at these lengths.
+        while (!text.IsEmpty)
         {
-            int run = text[i..].IndexOfAnyExcept(UnreservedChars);
-            if (run != 0)
+            Span<byte> destination = writer.GetSpan(text.Length * 3);
+            int written = 0;
+            int i = 0;
+            for (; i < text.Length; i++)
             {
-                int runLength = run < 0 ? text.Length - i : run;
-                AppendAscii(ref writer, text.Slice(i, runLength));
-                i += runLength;
-                if (i >= text.Length)
+                char c = text[i];
+                if (IsUnreserved(c))
                 {
-                    return;
+                    destination[written++] = (byte)c;
+                }
+                else if (c < 0x80)
+                {
+                    written += WriteEscape(destination[written..], (byte)c);
+                }
+                else
+                {
+                    break;
                 }
             }
 
-            char c = text[i];
-            if (c < 0x80)
+            writer.Advance(written);
+            if (i == text.Length)
             {
-                AppendEncodedByte(ref writer, (byte)c);
-                continue;
-            }
-
-            // Surrogate pairs become one 4-byte sequence; a lone surrogate becomes U+FFFD, as UTF-8 encoders do.
-            int length = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
-                ? Encoding.UTF8.GetBytes(text.Slice(i++, 2), utf8)
-                : Encoding.UTF8.GetBytes(text.Slice(i, 1), utf8);
-            foreach (byte b in utf8[..length])
-            {
-                AppendEncodedByte(ref writer, b);
-            }
-        }
-    }
-
-    /// <summary>Encodes bytes that are already ASCII-encoded text (used to encode the base URI and parameter string).</summary>
-    public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<byte> ascii)
-    {
-        while (!ascii.IsEmpty)
-        {
-            int run = ascii.IndexOfAnyExcept(UnreservedBytes);
-            if (run < 0)
-            {
-                writer.Append(ascii);
                 return;
             }
 
-            writer.Append(ascii[..run]);
-            AppendEncodedByte(ref writer, ascii[run]);
-            ascii = ascii[(run + 1)..];
+            int end = text[i..].IndexOfAnyInRange((char)0, (char)0x7F);
+            end = end < 0 ? text.Length : i + end;
+            AppendEncodedUtf8(ref writer, text[i..end]);
+            text = text[end..];
         }
     }
 
-    /// <summary>Copies characters known to be unreserved ASCII as bytes.</summary>
-    private static void AppendAscii(ref ByteWriter writer, ReadOnlySpan<char> ascii)
+    /// <summary>Encodes bytes (ASCII text such as the base URI, or UTF-8).</summary>
+    public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<byte> bytes)
     {
-        Span<byte> destination = writer.GetSpan(ascii.Length);
-        System.Text.Unicode.Utf8.FromUtf16(ascii, destination, out _, out int written);
+        Span<byte> destination = writer.GetSpan(bytes.Length * 3);
+        int written = 0;
+        foreach (byte b in bytes)
+        {
+            if (IsUnreserved(b))
+            {
+                destination[written++] = b;
+            }
+            else
+            {
+                written += WriteEscape(destination[written..], b);
+            }
+        }
+
         writer.Advance(written);
+    }
+
+    /// <summary>Non-ASCII text as UTF-8, every byte escaped; a lone surrogate becomes U+FFFD, as UTF-8 encoders do.</summary>
+    private static void AppendEncodedUtf8(ref ByteWriter writer, ReadOnlySpan<char> text)
+    {
+        int most = Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = most <= 256 ? null : ArrayPool<byte>.Shared.Rent(most);
+        Span<byte> utf8 = rented ?? stackalloc byte[256];
+        try
+        {
+            AppendEncoded(ref writer, utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int WriteEscape(Span<byte> destination, byte b)
+    {
+        destination[2] = UpperHex[b & 0xF];
+        destination[1] = UpperHex[b >> 4];
+        destination[0] = (byte)'%';
+        return 3;
     }
 
     /// <summary>
@@ -110,49 +131,104 @@ internal static class PercentEncoding
     /// byte XX; a <c>%</c> not followed by two hex digits stays a literal <c>%</c> (PHP's rawurldecode does the same);
     /// <c>+</c> is a space only when <paramref name="plusIsSpace"/> (form decoding, RFC 5849 §3.4.1.3.1).
     /// </summary>
-    public static void AppendRecoded(ref ByteWriter writer, ReadOnlySpan<char> wire, bool plusIsSpace)
+    public static void AppendRecoded(ref ByteWriter writer, ReadOnlySpan<char> wire, bool plusIsSpace) =>
+        AppendRecodedUntil(ref writer, wire, plusIsSpace, stopAtEquals: false, stopAtAmpersand: false);
+
+    /// <summary>
+    /// <see cref="AppendRecoded"/> up to the first '&amp;' (and the first '=' when <paramref name="stopAtEquals"/>);
+    /// returns that delimiter's index, or the length when there is none. Lets a query or form body be read in one pass.
+    /// </summary>
+    public static int AppendRecodedUntil(ref ByteWriter writer, ReadOnlySpan<char> wire, bool plusIsSpace, bool stopAtEquals, bool stopAtAmpersand = true)
     {
-        for (int i = 0; i < wire.Length; i++)
+        // Wire components are short and dense with escapes (searchCriteria%5BfilterGroups%5D…), so one scalar pass
+        // over ASCII into a span sized for the worst case beats vectorised run searches, whose set-up dominates there.
+        int offset = 0;
+        while (offset < wire.Length)
         {
-            int run = wire[i..].IndexOfAnyExcept(UnreservedChars);
-            if (run != 0)
+            ReadOnlySpan<char> rest = wire[offset..];
+            Span<byte> destination = writer.GetSpan(rest.Length * 3);
+            int written = 0;
+            int i = 0;
+            for (; i < rest.Length; i++)
             {
-                int length = run < 0 ? wire.Length - i : run;
-                AppendAscii(ref writer, wire.Slice(i, length));
-                i += length;
-                if (i >= wire.Length)
+                char c = rest[i];
+                if (IsUnreserved(c))
                 {
-                    return;
+                    destination[written++] = (byte)c;
+                    continue;
+                }
+
+                if (c >= 0x80 || (c == '&' && stopAtAmpersand) || (c == '=' && stopAtEquals))
+                {
+                    break;
+                }
+
+                byte b = (byte)c;
+                if (c == '%' && TryDecodeEscape(rest, i, out byte decoded))
+                {
+                    b = decoded;
+                    i += 2;
+                }
+                else if (c == '+' && plusIsSpace)
+                {
+                    b = (byte)' ';
+                }
+
+                if (IsUnreserved(b))
+                {
+                    destination[written++] = b;
+                }
+                else
+                {
+                    written += WriteEscape(destination[written..], b);
                 }
             }
 
-            char c = wire[i];
-            if (c == '%' && TryDecodeEscape(wire, i, out byte decoded))
+            writer.Advance(written);
+            offset += i;
+            if (offset == wire.Length || rest[i] < 0x80)
             {
-                AppendEncodedByte(ref writer, decoded);
-                i += 2;
+                return offset;
             }
-            else if (c == '+' && plusIsSpace)
-            {
-                AppendEncodedByte(ref writer, (byte)' ');
-            }
-            else if (c < 0x80)
-            {
-                AppendEncodedByte(ref writer, (byte)c);
-            }
-            else
-            {
-                // Raw non-ASCII on the wire: HttpClient would have sent it as UTF-8.
-                int start = i;
-                while (i + 1 < wire.Length && wire[i + 1] >= 0x80)
-                {
-                    i++;
-                }
 
-                AppendEncoded(ref writer, wire[start..(i + 1)]);
+            // Raw non-ASCII on the wire: HttpClient would have sent it as UTF-8.
+            int end = rest[i..].IndexOfAnyInRange((char)0, (char)0x7F);
+            end = end < 0 ? rest.Length : i + end;
+            AppendEncodedUtf8(ref writer, rest[i..end]);
+            offset += end - i;
+        }
+
+        return offset;
+    }
+
+    /// <summary>
+    /// Encodes text that is already canonically encoded (only unreserved characters and <c>%XX</c>) once more, as the
+    /// base string's parameter string needs: only the '%' signs change.
+    /// </summary>
+    public static void AppendEncodedAgain(ref ByteWriter writer, ReadOnlySpan<byte> encoded)
+    {
+        while (true)
+        {
+            int percent = encoded.IndexOf((byte)'%');
+            if (percent < 0)
+            {
+                writer.Append(encoded);
+                return;
             }
+
+            Span<byte> destination = writer.GetSpan(percent + 3);
+            encoded[..percent].CopyTo(destination);
+            destination[percent] = (byte)'%';
+            destination[percent + 1] = (byte)'2';
+            destination[percent + 2] = (byte)'5';
+            writer.Advance(percent + 3);
+            encoded = encoded[(percent + 1)..];
         }
     }
+
+    // The unreserved set as a 128-bit map: '-' '.' '0'-'9' below 64; 'A'-'Z' '_' 'a'-'z' '~' above.
+    private const ulong UnreservedLow = (1UL << '-') | (1UL << '.') | (0x3FFUL << '0');
+    private const ulong UnreservedHigh = (0x3FFFFFFUL << ('A' - 64)) | (1UL << ('_' - 64)) | (0x3FFFFFFUL << ('a' - 64)) | (1UL << ('~' - 64));
 
     /// <summary>Decodes <c>%XX</c> at <paramref name="index"/> if two hex digits follow.</summary>
     public static bool TryDecodeEscape(ReadOnlySpan<char> text, int index, out byte value)
@@ -260,6 +336,9 @@ internal struct ByteWriter : IDisposable
     }
 
     public void Advance(int count) => _length += count;
+
+    /// <summary>Empties the buffer to write again, keeping its array.</summary>
+    public void Clear() => _length = 0;
 
     /// <summary>Set for buffers that hold secrets: they are zeroed before going back to the shared pool.</summary>
     public bool ClearOnReturn { get; init; }
