@@ -83,7 +83,7 @@ public sealed class OAuthSigner
             var collected = new List<KeyValuePair<string, string>>(parameters.Count);
             for (int i = 0; i < parameters.Count; i++)
             {
-                collected.Add(new(Encoding.ASCII.GetString(parameters.Name(i)), Encoding.ASCII.GetString(parameters.Value(i))));
+                collected.Add(new(OnceEncoded(parameters, parameters.Name(i)), OnceEncoded(parameters, parameters.Value(i))));
             }
 
             return new OAuthSignatureDetails
@@ -104,6 +104,20 @@ public sealed class OAuthSigner
             baseString.Dispose();
             baseUri.Dispose();
             header.Dispose();
+        }
+    }
+
+    private static string OnceEncoded(in ParameterList parameters, ReadOnlySpan<byte> stored)
+    {
+        var writer = new ByteWriter(stored.Length);
+        try
+        {
+            parameters.AppendEncodedOnce(ref writer, stored);
+            return Encoding.ASCII.GetString(writer.WrittenSpan);
+        }
+        finally
+        {
+            writer.Dispose();
         }
     }
 
@@ -136,6 +150,7 @@ public sealed class OAuthSigner
         }
 
         SignatureProfile profile = request.Profile;
+        parameters.StoreTwiceEncoded = profile == SignatureProfile.Rfc5849;
         parameters.AddProtocol("oauth_consumer_key"u8, credentials.ConsumerKey);
         parameters.AddProtocol("oauth_nonce"u8, nonce);
         parameters.AddProtocol("oauth_signature_method"u8, GetWireName(request.SignatureMethod));
@@ -272,7 +287,7 @@ public sealed class OAuthSigner
 
             header.Append(parameters.NameOf(protocol[i]));
             header.Append("=\""u8);
-            header.Append(parameters.ValueOf(protocol[i]));
+            parameters.AppendEncodedOnce(ref header, parameters.ValueOf(protocol[i]));
             header.Append((byte)'"');
             if (i == 1)
             {

@@ -6,34 +6,46 @@ namespace MagentoOAuth.Signing;
 /// The collected signature parameters, stored percent-encoded in one pooled byte buffer (RFC 5849 §3.4.1.3.2 step 1).
 /// A mutable struct: pass it by <c>ref</c> and dispose it.
 /// </summary>
+/// <remarks>
+/// With <see cref="StoreTwiceEncoded"/> the text is kept as the base string holds it, encoded a second time (each
+/// escape's '%' as <c>%25</c>), so the parameter string is written by copying. Byte order is the same either way: the
+/// second encoding only lengthens '%', which sorts below every unreserved character. Only RFC order may use it; natural
+/// and decoded-name orders read the once-encoded names.
+/// </remarks>
 internal struct ParameterList : IDisposable
 {
     private ByteWriter _text;
     private Entry[] _entries;
     private int _count;
+    private bool _twice;
 
     public ParameterList(int capacity)
     {
         _text = new ByteWriter(capacity * 24);
-        _entries = ArrayPool<Entry>.Shared.Rent(Math.Max(capacity, 8));
+        _entries = ArrayPool<Entry>.Shared.Rent(Math.Max(capacity, 32));
         _count = 0;
     }
 
     public readonly int Count => _count;
 
+    /// <summary>Whether the text is stored encoded twice; set before adding anything.</summary>
+    public bool StoreTwiceEncoded
+    {
+        readonly get => _twice;
+        set
+        {
+            if (_count > 0)
+            {
+                throw new InvalidOperationException("The encoding is chosen before parameters are added.");
+            }
+
+            _twice = value;
+        }
+    }
+
     public readonly ReadOnlySpan<byte> Name(int index) => Slice(_entries[index].NameStart, _entries[index].NameLength);
 
     public readonly ReadOnlySpan<byte> Value(int index) => Slice(_entries[index].ValueStart, _entries[index].ValueLength);
-
-    /// <summary>Adds a parameter given as plain text (an <c>oauth_*</c> value, a form field from an API call).</summary>
-    public void AddDecoded(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
-    {
-        int nameStart = _text.Length;
-        PercentEncoding.AppendEncoded(ref _text, name);
-        int valueStart = _text.Length;
-        PercentEncoding.AppendEncoded(ref _text, value);
-        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
-    }
 
     /// <summary>Adds a protocol parameter: its name is known to need no encoding.</summary>
     public void AddProtocol(ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
@@ -41,7 +53,7 @@ internal struct ParameterList : IDisposable
         int nameStart = _text.Length;
         _text.Append(name);
         int valueStart = _text.Length;
-        PercentEncoding.AppendEncoded(ref _text, value);
+        PercentEncoding.AppendEncoded(ref _text, value, _twice);
         Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
     }
 
@@ -51,28 +63,85 @@ internal struct ParameterList : IDisposable
     /// </summary>
     public void AddWirePairs(ReadOnlySpan<char> text, bool plusIsSpace)
     {
+        // One scalar pass over the whole text into a span sized for the worst case (three bytes per ASCII character);
+        // pairs are recorded as their delimiters go by. Raw non-ASCII leaves the loop to be transcoded, then it resumes.
+        int pairText = 0;
+        int nameStart = _text.Length;
+        int valueStart = -1;
         int at = 0;
         while (at < text.Length)
         {
-            if (text[at] == '&')
+            Span<byte> destination = _text.GetSpan((text.Length - at) * PercentEncoding.MaxEscapeLength);
+            int origin = _text.Length;
+            int written = 0;
+            for (; at < text.Length; at++)
             {
-                at++;
-                continue;
+                char c = text[at];
+                if (PercentEncoding.IsUnreserved(c))
+                {
+                    destination[written++] = (byte)c;
+                    continue;
+                }
+
+                if (c >= 0x80)
+                {
+                    break;
+                }
+
+                if (c == '&')
+                {
+                    if (at > pairText)
+                    {
+                        PushPair(nameStart, valueStart, origin + written);
+                    }
+
+                    pairText = at + 1;
+                    nameStart = origin + written;
+                    valueStart = -1;
+                    continue;
+                }
+
+                if (c == '=' && valueStart < 0)
+                {
+                    valueStart = origin + written;
+                    continue;
+                }
+
+                byte b = (byte)c;
+                if (c == '%' && PercentEncoding.TryDecodeEscape(text, at, out byte decoded))
+                {
+                    b = decoded;
+                    at += 2;
+                }
+                else if (c == '+' && plusIsSpace)
+                {
+                    b = (byte)' ';
+                }
+
+                written += PercentEncoding.WriteEncodedByte(destination[written..], b, _twice);
             }
 
-            int nameStart = _text.Length;
-            at += PercentEncoding.AppendRecodedUntil(ref _text, text[at..], plusIsSpace, stopAtEquals: true);
-            int valueStart = _text.Length;
-            if (at < text.Length && text[at] == '=')
+            _text.Advance(written);
+            if (at < text.Length)
             {
-                at++;
-                at += PercentEncoding.AppendRecodedUntil(ref _text, text[at..], plusIsSpace, stopAtEquals: false);
+                // Raw non-ASCII on the wire: HttpClient would have sent it as UTF-8.
+                int end = text[at..].IndexOfAnyInRange((char)0, (char)0x7F);
+                end = end < 0 ? text.Length : at + end;
+                PercentEncoding.AppendEncoded(ref _text, text[at..end], _twice);
+                at = end;
             }
+        }
 
-            Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
-            at++;
+        if (text.Length > pairText)
+        {
+            PushPair(nameStart, valueStart, _text.Length);
         }
     }
+
+    private void PushPair(int nameStart, int valueStart, int end) =>
+        Push(valueStart < 0
+            ? new Entry(nameStart, end - nameStart, end, 0)
+            : new Entry(nameStart, valueStart - nameStart, valueStart, end - valueStart));
 
     /// <summary>The entry at <paramref name="index"/>, to find a parameter again after sorting.</summary>
     public readonly Entry EntryAt(int index) => _entries[index];
@@ -86,6 +155,7 @@ internal struct ParameterList : IDisposable
     /// <summary>Adds a parameter as it appears on the wire (query or form body), decoded and re-encoded.</summary>
     public void AddWire(ReadOnlySpan<char> name, ReadOnlySpan<char> value, bool plusIsSpace)
     {
+        System.Diagnostics.Debug.Assert(!_twice, "Magento's readings (AddWire) sort by natural or decoded order, on once-encoded text.");
         int nameStart = _text.Length;
         PercentEncoding.AppendRecoded(ref _text, name, plusIsSpace);
         int valueStart = _text.Length;
@@ -151,9 +221,11 @@ internal struct ParameterList : IDisposable
     }
 
     /// <summary>
-    /// Insertion sort, generic over the comparer so its calls inline: <c>Span.Sort(comparer)</c> boxes a struct
-    /// comparer and wraps it in a delegate (88 bytes per call, and an indirect call per comparison). Requests sign a few
-    /// dozen parameters at most; a very long list goes to the framework's introsort instead.
+    /// Sorts without boxing the comparer (<c>Span.Sort(comparer)</c> boxes a struct comparer and wraps it in a delegate:
+    /// 88 bytes per call and an indirect call per comparison). The protocol parameters come first and already in
+    /// order, and request parameters are often nearly in order too, so the leading sorted run is kept, the rest is
+    /// insertion-sorted, and the two are merged: linear work in the usual case. Requests sign a few dozen parameters at
+    /// most; a very long list goes to the framework's introsort instead.
     /// </summary>
     private static void SortBy<TComparer>(Span<Entry> entries, TComparer comparer)
         where TComparer : struct, IComparer<Entry>
@@ -164,7 +236,45 @@ internal struct ParameterList : IDisposable
             return;
         }
 
-        for (int i = 1; i < entries.Length; i++)
+        int run = 1;
+        while (run < entries.Length && comparer.Compare(entries[run - 1], entries[run]) <= 0)
+        {
+            run++;
+        }
+
+        if (run == entries.Length)
+        {
+            return;
+        }
+
+        if (run > MergeRunLimit)
+        {
+            InsertionSort(entries, comparer, run);
+            return;
+        }
+
+        InsertionSort(entries[run..], comparer, 1);
+        Span<Entry> left = stackalloc Entry[MergeRunLimit];
+        left = left[..run];
+        entries[..run].CopyTo(left);
+
+        // Writing at k never overtakes reading at j (k = i + j - run <= j), so the merge is in place.
+        int i = 0, j = run, k = 0;
+        while (i < left.Length && j < entries.Length)
+        {
+            entries[k++] = comparer.Compare(left[i], entries[j]) <= 0 ? left[i++] : entries[j++];
+        }
+
+        left[i..].CopyTo(entries[k..]);
+    }
+
+    private const int MergeRunLimit = 16;
+
+    /// <summary>Insertion sort of <paramref name="entries"/>, whose first <paramref name="sorted"/> are in order.</summary>
+    private static void InsertionSort<TComparer>(Span<Entry> entries, TComparer comparer, int sorted)
+        where TComparer : struct, IComparer<Entry>
+    {
+        for (int i = sorted; i < entries.Length; i++)
         {
             Entry current = entries[i];
             int j = i - 1;
@@ -191,9 +301,31 @@ internal struct ParameterList : IDisposable
                 destination.Append("%26"u8);
             }
 
-            PercentEncoding.AppendEncodedAgain(ref destination, Name(i));
-            destination.Append("%3D"u8);
-            PercentEncoding.AppendEncodedAgain(ref destination, Value(i));
+            if (_twice)
+            {
+                destination.Append(Name(i));
+                destination.Append("%3D"u8);
+                destination.Append(Value(i));
+            }
+            else
+            {
+                PercentEncoding.AppendEncodedAgain(ref destination, Name(i));
+                destination.Append("%3D"u8);
+                PercentEncoding.AppendEncodedAgain(ref destination, Value(i));
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="stored"/> (a name or value of this list) encoded once, as a header holds it.</summary>
+    public readonly void AppendEncodedOnce(ref ByteWriter destination, ReadOnlySpan<byte> stored)
+    {
+        if (_twice)
+        {
+            PercentEncoding.AppendEncodedOnce(ref destination, stored);
+        }
+        else
+        {
+            destination.Append(stored);
         }
     }
 
@@ -213,7 +345,7 @@ internal struct ParameterList : IDisposable
 
     private void Push(Entry entry)
     {
-        entry = entry with { Prefix = PrefixOf(_text.Buffer.AsSpan(entry.NameStart, entry.NameLength)) };
+        entry = entry with { Prefix = PrefixOf(entry.NameStart, entry.NameLength) };
 
         if (_count == _entries.Length)
         {
@@ -226,12 +358,17 @@ internal struct ParameterList : IDisposable
         _entries[_count++] = entry;
     }
 
-    private static ulong PrefixOf(ReadOnlySpan<byte> name)
+    private readonly ulong PrefixOf(int start, int length)
     {
-        if (name.Length >= 8)
+        byte[] text = _text.Buffer;
+        if (start + 8 <= text.Length)
         {
-            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(name);
+            // Eight bytes from the name's start, the bytes past a short name masked off.
+            ulong head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(text.AsSpan(start));
+            return length >= 8 ? head : length == 0 ? 0 : head & (ulong.MaxValue << ((8 - length) * 8));
         }
+
+        ReadOnlySpan<byte> name = text.AsSpan(start, length);
 
         ulong prefix = 0;
         for (int i = 0; i < 8; i++)

@@ -12,8 +12,21 @@ internal static class PercentEncoding
     private static ReadOnlySpan<byte> UpperHex => "0123456789ABCDEF"u8;
 
     /// <summary>RFC 3986 §2.3 unreserved: <c>A-Z a-z 0-9 - . _ ~</c>.</summary>
-    public static bool IsUnreserved(int c) =>
-        (uint)c < 128 && ((c < 64 ? UnreservedLow >> c : UnreservedHigh >> (c - 64)) & 1) != 0;
+    public static bool IsUnreserved(int c) => (uint)c < (uint)MustEscape.Length && MustEscape[c] == 0;
+
+    // 1 for each ASCII character RFC 5849 §3.6 escapes, 0 for the unreserved ones. A table lookup per character keeps
+    // the encoding loops free of unpredictable branches.
+    private static ReadOnlySpan<byte> MustEscape =>
+    [
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1,
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0,
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1,
+    ];
 
     public static int HexValue(int c) => c switch
     {
@@ -39,14 +52,17 @@ internal static class PercentEncoding
         writer.Advance(3);
     }
 
-    /// <summary>Encodes already-decoded text (a parameter given as a value, not as it appears on the wire).</summary>
-    public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<char> text)
+    /// <summary>
+    /// Encodes already-decoded text (a parameter given as a value, not as it appears on the wire); encoded once more
+    /// when <paramref name="twice"/> (as the base string holds parameters: each escape's '%' becomes <c>%25</c>).
+    /// </summary>
+    public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<char> text, bool twice = false)
     {
         // Values are short (keys, tokens, a field), so a scalar pass over ASCII into a span sized for the worst case
         // beats vectorised run searches, whose set-up dominates at these lengths.
         while (!text.IsEmpty)
         {
-            Span<byte> destination = writer.GetSpan(text.Length * 3);
+            Span<byte> destination = writer.GetSpan(text.Length * MaxEscapeLength);
             int written = 0;
             int i = 0;
             for (; i < text.Length; i++)
@@ -58,7 +74,7 @@ internal static class PercentEncoding
                 }
                 else if (c < 0x80)
                 {
-                    written += WriteEscape(destination[written..], (byte)c);
+                    written += WriteEscape(destination[written..], (byte)c, twice);
                 }
                 else
                 {
@@ -74,15 +90,15 @@ internal static class PercentEncoding
 
             int end = text[i..].IndexOfAnyInRange((char)0, (char)0x7F);
             end = end < 0 ? text.Length : i + end;
-            AppendEncodedUtf8(ref writer, text[i..end]);
+            AppendEncodedUtf8(ref writer, text[i..end], twice);
             text = text[end..];
         }
     }
 
-    /// <summary>Encodes bytes (ASCII text such as the base URI, or UTF-8).</summary>
-    public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<byte> bytes)
+    /// <summary>Encodes bytes (ASCII text such as the base URI, or UTF-8); once more when <paramref name="twice"/>.</summary>
+    public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<byte> bytes, bool twice = false)
     {
-        Span<byte> destination = writer.GetSpan(bytes.Length * 3);
+        Span<byte> destination = writer.GetSpan(bytes.Length * MaxEscapeLength);
         int written = 0;
         foreach (byte b in bytes)
         {
@@ -92,7 +108,7 @@ internal static class PercentEncoding
             }
             else
             {
-                written += WriteEscape(destination[written..], b);
+                written += WriteEscape(destination[written..], b, twice);
             }
         }
 
@@ -100,14 +116,14 @@ internal static class PercentEncoding
     }
 
     /// <summary>Non-ASCII text as UTF-8, every byte escaped; a lone surrogate becomes U+FFFD, as UTF-8 encoders do.</summary>
-    private static void AppendEncodedUtf8(ref ByteWriter writer, ReadOnlySpan<char> text)
+    public static void AppendEncodedUtf8(ref ByteWriter writer, ReadOnlySpan<char> text, bool twice = false)
     {
         int most = Encoding.UTF8.GetMaxByteCount(text.Length);
         byte[]? rented = most <= 256 ? null : ArrayPool<byte>.Shared.Rent(most);
         Span<byte> utf8 = rented ?? stackalloc byte[256];
         try
         {
-            AppendEncoded(ref writer, utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+            AppendEncoded(ref writer, utf8[..Encoding.UTF8.GetBytes(text, utf8)], twice);
         }
         finally
         {
@@ -118,8 +134,21 @@ internal static class PercentEncoding
         }
     }
 
-    private static int WriteEscape(Span<byte> destination, byte b)
+    /// <summary>The longest a byte becomes: <c>%25XX</c> when encoded twice.</summary>
+    public const int MaxEscapeLength = 5;
+
+    private static int WriteEscape(Span<byte> destination, byte b, bool twice = false)
     {
+        if (twice)
+        {
+            destination[4] = UpperHex[b & 0xF];
+            destination[3] = UpperHex[b >> 4];
+            destination[2] = (byte)'5';
+            destination[1] = (byte)'2';
+            destination[0] = (byte)'%';
+            return 5;
+        }
+
         destination[2] = UpperHex[b & 0xF];
         destination[1] = UpperHex[b >> 4];
         destination[0] = (byte)'%';
@@ -131,40 +160,29 @@ internal static class PercentEncoding
     /// byte XX; a <c>%</c> not followed by two hex digits stays a literal <c>%</c> (PHP's rawurldecode does the same);
     /// <c>+</c> is a space only when <paramref name="plusIsSpace"/> (form decoding, RFC 5849 §3.4.1.3.1).
     /// </summary>
-    public static void AppendRecoded(ref ByteWriter writer, ReadOnlySpan<char> wire, bool plusIsSpace) =>
-        AppendRecodedUntil(ref writer, wire, plusIsSpace, stopAtEquals: false, stopAtAmpersand: false);
-
-    /// <summary>
-    /// <see cref="AppendRecoded"/> up to the first '&amp;' (and the first '=' when <paramref name="stopAtEquals"/>);
-    /// returns that delimiter's index, or the length when there is none. Lets a query or form body be read in one pass.
-    /// </summary>
-    public static int AppendRecodedUntil(ref ByteWriter writer, ReadOnlySpan<char> wire, bool plusIsSpace, bool stopAtEquals, bool stopAtAmpersand = true)
+    public static void AppendRecoded(ref ByteWriter writer, ReadOnlySpan<char> wire, bool plusIsSpace)
     {
-        // Wire components are short and dense with escapes (searchCriteria%5BfilterGroups%5D…), so one scalar pass
-        // over ASCII into a span sized for the worst case beats vectorised run searches, whose set-up dominates there.
-        int offset = 0;
-        while (offset < wire.Length)
+        while (!wire.IsEmpty)
         {
-            ReadOnlySpan<char> rest = wire[offset..];
-            Span<byte> destination = writer.GetSpan(rest.Length * 3);
+            Span<byte> destination = writer.GetSpan(wire.Length * 3);
             int written = 0;
             int i = 0;
-            for (; i < rest.Length; i++)
+            for (; i < wire.Length; i++)
             {
-                char c = rest[i];
+                char c = wire[i];
                 if (IsUnreserved(c))
                 {
                     destination[written++] = (byte)c;
                     continue;
                 }
 
-                if (c >= 0x80 || (c == '&' && stopAtAmpersand) || (c == '=' && stopAtEquals))
+                if (c >= 0x80)
                 {
                     break;
                 }
 
                 byte b = (byte)c;
-                if (c == '%' && TryDecodeEscape(rest, i, out byte decoded))
+                if (c == '%' && TryDecodeEscape(wire, i, out byte decoded))
                 {
                     b = decoded;
                     i += 2;
@@ -174,31 +192,50 @@ internal static class PercentEncoding
                     b = (byte)' ';
                 }
 
-                if (IsUnreserved(b))
-                {
-                    destination[written++] = b;
-                }
-                else
-                {
-                    written += WriteEscape(destination[written..], b);
-                }
+                written += WriteEncodedByte(destination[written..], b);
             }
 
             writer.Advance(written);
-            offset += i;
-            if (offset == wire.Length || rest[i] < 0x80)
+            if (i == wire.Length)
             {
-                return offset;
+                return;
             }
 
             // Raw non-ASCII on the wire: HttpClient would have sent it as UTF-8.
-            int end = rest[i..].IndexOfAnyInRange((char)0, (char)0x7F);
-            end = end < 0 ? rest.Length : i + end;
-            AppendEncodedUtf8(ref writer, rest[i..end]);
-            offset += end - i;
+            int end = wire[i..].IndexOfAnyInRange((char)0, (char)0x7F);
+            end = end < 0 ? wire.Length : i + end;
+            AppendEncodedUtf8(ref writer, wire[i..end]);
+            wire = wire[end..];
+        }
+    }
+
+    /// <summary>Writes <paramref name="b"/> encoded (twice when asked) into <paramref name="destination"/>; returns the bytes written.</summary>
+    public static int WriteEncodedByte(Span<byte> destination, byte b, bool twice = false)
+    {
+        if (IsUnreserved(b))
+        {
+            destination[0] = b;
+            return 1;
         }
 
-        return offset;
+        return WriteEscape(destination, b, twice);
+    }
+
+    /// <summary>Undoes the second encoding (<c>%25</c> back to '%') of text encoded twice.</summary>
+    public static void AppendEncodedOnce(ref ByteWriter writer, ReadOnlySpan<byte> twice)
+    {
+        while (true)
+        {
+            int percent = twice.IndexOf((byte)'%');
+            if (percent < 0)
+            {
+                writer.Append(twice);
+                return;
+            }
+
+            writer.Append(twice[..(percent + 1)]);
+            twice = twice[(percent + 3)..];
+        }
     }
 
     /// <summary>
@@ -226,9 +263,6 @@ internal static class PercentEncoding
         }
     }
 
-    // The unreserved set as a 128-bit map: '-' '.' '0'-'9' below 64; 'A'-'Z' '_' 'a'-'z' '~' above.
-    private const ulong UnreservedLow = (1UL << '-') | (1UL << '.') | (0x3FFUL << '0');
-    private const ulong UnreservedHigh = (0x3FFFFFFUL << ('A' - 64)) | (1UL << ('_' - 64)) | (0x3FFFFFFUL << ('a' - 64)) | (1UL << ('~' - 64));
 
     /// <summary>Decodes <c>%XX</c> at <paramref name="index"/> if two hex digits follow.</summary>
     public static bool TryDecodeEscape(ReadOnlySpan<char> text, int index, out byte value)
