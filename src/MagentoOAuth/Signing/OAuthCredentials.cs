@@ -8,6 +8,8 @@ namespace MagentoOAuth.Signing;
 public sealed class OAuthCredentials
 {
     private byte[]? _signingKey;
+    private byte[]? _encodedConsumerKey;
+    private byte[]? _encodedToken;
 
     // One keyed HMAC per method, reused: keying costs as much as hashing a base string. A thread takes it with an
     // interlocked exchange and puts it back; a second thread signing at the same moment makes a temporary one.
@@ -54,6 +56,12 @@ public sealed class OAuthCredentials
     /// <summary>Returns copies of these credentials with a token.</summary>
     public OAuthCredentials WithToken(string token, string tokenSecret) => new(ConsumerKey, ConsumerSecret, token, tokenSecret);
 
+    /// <summary>The consumer key percent-encoded (RFC 5849 §3.6), built once.</summary>
+    internal byte[] EncodedConsumerKey => _encodedConsumerKey ??= EncodeToBytes(ConsumerKey);
+
+    /// <summary>The token percent-encoded, built once; empty without a token.</summary>
+    internal byte[] EncodedToken => _encodedToken ??= EncodeToBytes(Token ?? string.Empty);
+
     /// <summary>RFC 5849 §3.4.2: <c>encode(consumer secret) &amp; encode(token secret)</c>, as ASCII bytes.</summary>
     internal byte[] SigningKey => _signingKey ??= BuildSigningKey();
 
@@ -74,6 +82,20 @@ public sealed class OAuthCredentials
     /// <inheritdoc />
     public override string ToString() =>
         $"OAuthCredentials {{ ConsumerKey = {SecretMask.Mask(ConsumerKey)}, ConsumerSecret = ***, Token = {SecretMask.Mask(Token)}, TokenSecret = {(TokenSecret is null ? "null" : "***")} }}";
+
+    private static byte[] EncodeToBytes(string text)
+    {
+        var writer = new ByteWriter(text.Length * 3);
+        try
+        {
+            PercentEncoding.AppendEncoded(ref writer, text.AsSpan());
+            return writer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
 
     private byte[] BuildSigningKey()
     {

@@ -12,7 +12,7 @@ public sealed class OAuthSigner
 {
     private const int NonceLength = 32;
     private const int MaxProtocolParameters = 7;
-    private static readonly char[] NonceAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz".ToCharArray();
+    private static ReadOnlySpan<byte> NonceAlphabet => "0123456789abcdefghijklmnopqrstuvwxyz"u8;
 
     private readonly TimeProvider _timeProvider;
 
@@ -29,10 +29,10 @@ public sealed class OAuthSigner
     public string CreateAuthorizationHeader(in OAuthRequest request, OAuthCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        Span<char> nonce = stackalloc char[NonceLength];
-        Span<char> timestamp = stackalloc char[20];
-        ReadOnlySpan<char> nonceValue = request.Nonce ?? CreateNonce(nonce);
-        ReadOnlySpan<char> timestampValue = FormatTimestamp(request, timestamp);
+        Span<byte> nonce = stackalloc byte[NonceLength];
+        Span<byte> timestamp = stackalloc byte[20];
+        ReadOnlySpan<byte> nonceValue = request.Nonce is null ? CreateNonce(nonce) : default;
+        ReadOnlySpan<byte> timestampValue = FormatTimestamp(request, timestamp);
 
         var parameters = new ParameterList(16);
         var buffer = new ByteWriter(1024);
@@ -64,8 +64,10 @@ public sealed class OAuthSigner
     public OAuthSignatureDetails Explain(in OAuthRequest request, OAuthCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        string nonce = request.Nonce ?? new string(CreateNonce(stackalloc char[NonceLength]));
-        string timestamp = new(FormatTimestamp(request, stackalloc char[20]));
+        ReadOnlySpan<byte> generatedNonce = request.Nonce is null ? CreateNonce(stackalloc byte[NonceLength]) : default;
+        ReadOnlySpan<byte> timestampBytes = FormatTimestamp(request, stackalloc byte[20]);
+        string nonce = request.Nonce ?? Encoding.ASCII.GetString(generatedNonce);
+        string timestamp = Encoding.ASCII.GetString(timestampBytes);
 
         var parameters = new ParameterList(16);
         var baseString = new ByteWriter(512);
@@ -74,7 +76,7 @@ public sealed class OAuthSigner
         try
         {
             Span<ParameterList.Entry> protocol = stackalloc ParameterList.Entry[MaxProtocolParameters];
-            protocol = protocol[..BuildBaseString(request, credentials, nonce, timestamp, ref parameters, ref baseString, protocol)];
+            protocol = protocol[..BuildBaseString(request, credentials, generatedNonce, timestampBytes, ref parameters, ref baseString, protocol)];
             BaseUriRules.Write(ref baseUri, request.Uri, request.Host, request.Profile);
             Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
             signature = signature[..credentials.ComputeHmac(request.SignatureMethod, baseString.WrittenSpan, signature)];
@@ -134,12 +136,13 @@ public sealed class OAuthSigner
     /// RFC 5849 §3.4.1: <c>METHOD &amp; encode(base URI) &amp; encode(normalized parameters)</c>, with the parameters
     /// collected, read and sorted the way <see cref="OAuthRequest.Profile"/> does. The protocol parameters' entries are
     /// copied to <paramref name="protocol"/> (in header order) before sorting; returns how many there are.
+    /// <paramref name="generatedNonce"/> is used when the request does not fix one.
     /// </summary>
     internal static int BuildBaseString(
         in OAuthRequest request,
         OAuthCredentials credentials,
-        ReadOnlySpan<char> nonce,
-        ReadOnlySpan<char> timestamp,
+        ReadOnlySpan<byte> generatedNonce,
+        ReadOnlySpan<byte> timestamp,
         ref ParameterList parameters,
         ref ByteWriter destination,
         Span<ParameterList.Entry> protocol = default)
@@ -149,15 +152,28 @@ public sealed class OAuthSigner
             throw new ArgumentException("The request has no method or URL: create it with new OAuthRequest(method, uri).", nameof(request));
         }
 
+        if (request.SignatureMethod is not (OAuthSignatureMethod.HmacSha256 or OAuthSignatureMethod.HmacSha1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.SignatureMethod, "Unknown signature method.");
+        }
+
         SignatureProfile profile = request.Profile;
         parameters.StoreTwiceEncoded = profile == SignatureProfile.Rfc5849;
-        parameters.AddProtocol("oauth_consumer_key"u8, credentials.ConsumerKey);
-        parameters.AddProtocol("oauth_nonce"u8, nonce);
-        parameters.AddProtocol("oauth_signature_method"u8, GetWireName(request.SignatureMethod));
-        parameters.AddProtocol("oauth_timestamp"u8, timestamp);
+        parameters.AddProtocolEncoded("oauth_consumer_key"u8, credentials.EncodedConsumerKey);
+        if (request.Nonce is { } fixedNonce)
+        {
+            parameters.AddProtocol("oauth_nonce"u8, fixedNonce);
+        }
+        else
+        {
+            parameters.AddProtocolUnreserved("oauth_nonce"u8, generatedNonce);
+        }
+
+        parameters.AddProtocolUnreserved("oauth_signature_method"u8, request.SignatureMethod == OAuthSignatureMethod.HmacSha1 ? "HMAC-SHA1"u8 : "HMAC-SHA256"u8);
+        parameters.AddProtocolUnreserved("oauth_timestamp"u8, timestamp);
         if (credentials.Token is not null)
         {
-            parameters.AddProtocol("oauth_token"u8, credentials.Token);
+            parameters.AddProtocolEncoded("oauth_token"u8, credentials.EncodedToken);
         }
 
         if (request.Verifier is not null)
@@ -167,7 +183,7 @@ public sealed class OAuthSigner
 
         if (!request.OmitVersion)
         {
-            parameters.AddProtocol("oauth_version"u8, "1.0");
+            parameters.AddProtocolUnreserved("oauth_version"u8, "1.0"u8);
         }
 
         int protocolCount = parameters.Count;
@@ -229,35 +245,38 @@ public sealed class OAuthSigner
     private static int t_randomPosition;
 
     /// <summary>32 characters of [0-9a-z]: bytes below 252 (7 × 36) map without bias; the others are skipped.</summary>
-    private static ReadOnlySpan<char> CreateNonce(Span<char> destination)
+    private static ReadOnlySpan<byte> CreateNonce(Span<byte> destination)
     {
         byte[]? buffer = t_random;
         if (buffer is null)
         {
-            t_random = buffer = new byte[1024];
+            t_random = buffer = new byte[4096];
             t_randomPosition = buffer.Length;
         }
 
+        // The position lives in a local: each thread-static access is a TLS lookup.
+        int position = t_randomPosition;
         int filled = 0;
         while (filled < destination.Length)
         {
-            if (t_randomPosition >= buffer.Length)
+            if (position >= buffer.Length)
             {
                 RandomNumberGenerator.Fill(buffer);
-                t_randomPosition = 0;
+                position = 0;
             }
 
-            byte b = buffer[t_randomPosition++];
+            byte b = buffer[position++];
             if (b < 252)
             {
                 destination[filled++] = NonceAlphabet[b % 36];
             }
         }
 
+        t_randomPosition = position;
         return destination;
     }
 
-    private ReadOnlySpan<char> FormatTimestamp(in OAuthRequest request, Span<char> destination)
+    private ReadOnlySpan<byte> FormatTimestamp(in OAuthRequest request, Span<byte> destination)
     {
         long seconds = request.Timestamp ?? _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         seconds.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture);

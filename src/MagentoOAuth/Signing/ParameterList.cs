@@ -57,6 +57,34 @@ internal struct ParameterList : IDisposable
         Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
     }
 
+    /// <summary>Adds a protocol parameter whose value is a constant of unreserved characters.</summary>
+    public void AddProtocolUnreserved(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        int nameStart = _text.Length;
+        _text.Append(name);
+        int valueStart = _text.Length;
+        _text.Append(value);
+        Push(new Entry(nameStart, valueStart - nameStart, valueStart, value.Length));
+    }
+
+    /// <summary>Adds a protocol parameter whose value is already encoded once (a credential's, cached).</summary>
+    public void AddProtocolEncoded(ReadOnlySpan<byte> name, ReadOnlySpan<byte> encodedValue)
+    {
+        int nameStart = _text.Length;
+        _text.Append(name);
+        int valueStart = _text.Length;
+        if (_twice)
+        {
+            PercentEncoding.AppendEncodedAgain(ref _text, encodedValue);
+        }
+        else
+        {
+            _text.Append(encodedValue);
+        }
+
+        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
+    }
+
     /// <summary>
     /// Adds every <c>name=value</c> pair of a query or form body as RFC 5849 §3.4.1.3.1 reads them (form-decoded, every
     /// pair, a pair without '=' has an empty value, empty pairs skipped), in one pass.

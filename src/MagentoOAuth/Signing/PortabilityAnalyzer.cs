@@ -233,7 +233,7 @@ public static class PortabilityAnalyzer
         var writer = new ByteWriter(512);
         try
         {
-            OAuthSigner.BuildBaseString(probe, ProbeCredentials, "n", "1", ref parameters, ref writer);
+            OAuthSigner.BuildBaseString(probe, ProbeCredentials, default, "1"u8, ref parameters, ref writer);
             return Encoding.ASCII.GetString(writer.WrittenSpan);
         }
         finally
