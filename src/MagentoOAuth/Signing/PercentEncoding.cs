@@ -11,6 +11,8 @@ internal static class PercentEncoding
 {
     private static ReadOnlySpan<byte> UpperHex => "0123456789ABCDEF"u8;
 
+    private static readonly SearchValues<char> UnreservedChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+
     /// <summary>RFC 3986 §2.3 unreserved: <c>A-Z a-z 0-9 - . _ ~</c>.</summary>
     public static bool IsUnreserved(int c) => (uint)c < (uint)MustEscape.Length && MustEscape[c] == 0;
 
@@ -58,8 +60,18 @@ internal static class PercentEncoding
     /// </summary>
     public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<char> text, bool twice = false)
     {
-        // Values are short (keys, tokens, a field), so a scalar pass over ASCII into a span sized for the worst case
-        // beats vectorised run searches, whose set-up dominates at these lengths.
+        // Most values (keys, tokens, verifiers) need no escaping at all: one vectorised search finds the unreserved
+        // prefix, copied in bulk. Past the first escape, a scalar pass into a span sized for the worst case beats
+        // repeated vectorised searches, whose set-up dominates on short runs.
+        int clean = text.IndexOfAnyExcept(UnreservedChars);
+        if (clean != 0)
+        {
+            clean = clean < 0 ? text.Length : clean;
+            System.Text.Ascii.FromUtf16(text[..clean], writer.GetSpan(clean), out _);
+            writer.Advance(clean);
+            text = text[clean..];
+        }
+
         while (!text.IsEmpty)
         {
             Span<byte> destination = writer.GetSpan(text.Length * MaxEscapeLength);
