@@ -12,7 +12,7 @@ public sealed class OAuthSigner
 {
     private const int NonceLength = 32;
     private const int MaxProtocolParameters = 7;
-    private static ReadOnlySpan<byte> NonceAlphabet => "0123456789abcdefghijklmnopqrstuvwxyz"u8;
+    private static ReadOnlySpan<byte> NonceAlphabet => "0123456789abcdefghijklmnopqrstuv"u8;
 
     private readonly TimeProvider _timeProvider;
 
@@ -236,15 +236,18 @@ public sealed class OAuthSigner
         }
     }
 
-    // A per-thread buffer of cryptographic random bytes: one RNG call (about 1 µs) serves dozens of nonces. Nonces are
-    // not secret (they travel in the header); they must only be unpredictable and unique.
+    // A per-thread buffer of cryptographic random bytes: one RNG call serves 128 nonces. Nonces are not secret (they
+    // travel in the header); they must only be unpredictable and unique. Used bytes are never served twice.
     [ThreadStatic]
     private static byte[]? t_random;
 
     [ThreadStatic]
     private static int t_randomPosition;
 
-    /// <summary>32 characters of [0-9a-z]: bytes below 252 (7 × 36) map without bias; the others are skipped.</summary>
+    /// <summary>
+    /// 32 characters of <c>[0-9a-v]</c>, one random byte each: 32 symbols divide 256, so there is no bias and no
+    /// rejection loop, and 160 bits are far more than a nonce needs (Magento only wants it unique per consumer).
+    /// </summary>
     private static ReadOnlySpan<byte> CreateNonce(Span<byte> destination)
     {
         byte[]? buffer = t_random;
@@ -256,23 +259,20 @@ public sealed class OAuthSigner
 
         // The position lives in a local: each thread-static access is a TLS lookup.
         int position = t_randomPosition;
-        int filled = 0;
-        while (filled < destination.Length)
+        if (position > buffer.Length - destination.Length)
         {
-            if (position >= buffer.Length)
-            {
-                RandomNumberGenerator.Fill(buffer);
-                position = 0;
-            }
-
-            byte b = buffer[position++];
-            if (b < 252)
-            {
-                destination[filled++] = NonceAlphabet[b % 36];
-            }
+            RandomNumberGenerator.Fill(buffer);
+            position = 0;
         }
 
-        t_randomPosition = position;
+        ReadOnlySpan<byte> random = buffer.AsSpan(position, destination.Length);
+        ReadOnlySpan<byte> alphabet = NonceAlphabet;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = alphabet[random[i] & 31];
+        }
+
+        t_randomPosition = position + destination.Length;
         return destination;
     }
 
