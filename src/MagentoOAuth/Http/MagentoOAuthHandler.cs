@@ -39,24 +39,51 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
     }
 
     /// <inheritdoc />
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // The common case, fixed credentials and no form body, signs synchronously and passes the request straight on:
+        // no async state machine of its own on every call.
+        if (_staticCredentials is { } credentials && !IsFormBody(request.Content))
+        {
+            Authorize(request, credentials, formBody: null);
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        return SendWithLookupsAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendWithLookupsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        OAuthCredentials credentials = _staticCredentials
+            ?? await _options.CredentialsProvider!(request, cancellationToken).ConfigureAwait(false);
+        string? formBody = null;
+        if (_options.Mode != MagentoAuthenticationMode.Bearer && IsFormBody(request.Content))
+        {
+            // Buffered content can be read again by the transport (and by a retry).
+            await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            formBody = await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Authorize(request, credentials, formBody);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Authorize(HttpRequestMessage request, OAuthCredentials credentials, string? formBody)
+    {
         if (request.RequestUri is not { IsAbsoluteUri: true } uri)
         {
             throw new InvalidOperationException("A Magento request needs an absolute URL: set the HttpClient's BaseAddress to the store base URL.");
         }
 
-        OAuthCredentials credentials = _staticCredentials
-            ?? await _options.CredentialsProvider!(request, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = null;
-
         if (_options.Mode == MagentoAuthenticationMode.Bearer)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.Token
                 ?? throw new InvalidOperationException("Bearer mode needs an access token."));
-            Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "Bearer", _options.Profile);
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            LogSigned(request, uri, "Bearer", _options.Profile);
+            return;
         }
 
         if (_options.PortableRequests && !PortableRequest.IsInPortableForm(uri))
@@ -67,7 +94,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
 
         var toSign = new OAuthRequest(request.Method.Method, uri)
         {
-            FormBody = await ReadFormBodyAsync(request.Content, cancellationToken).ConfigureAwait(false),
+            FormBody = formBody,
             Profile = request.Options.TryGetValue(ProfileOption, out SignatureProfile profile) ? profile : _options.Profile,
             SignatureMethod = _options.SignatureMethod,
 
@@ -82,10 +109,17 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
             }
         }
 
-        string header = _signer.CreateAuthorizationHeader(toSign, credentials);
-        request.Headers.TryAddWithoutValidation("Authorization", header);
-        Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, "OAuth1", toSign.Profile);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        request.Headers.TryAddWithoutValidation("Authorization", _signer.CreateAuthorizationHeader(toSign, credentials));
+        LogSigned(request, uri, "OAuth1", toSign.Profile);
+    }
+
+    private void LogSigned(HttpRequestMessage request, Uri uri, string mode, SignatureProfile profile)
+    {
+        // Uri.AbsolutePath builds a new string each time: only when the line is written.
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.RequestSigned(_logger, request.Method.Method, uri.AbsolutePath, mode, profile);
+        }
     }
 
     /// <summary>
@@ -117,16 +151,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
     /// Magento signs a body only when its Content-Type starts with <c>application/x-www-form-urlencoded</c>, compared
     /// case-sensitively (Magento: F/Oauth/Helper/Request.php); JSON and XML bodies are never signed.
     /// </summary>
-    private static async ValueTask<string?> ReadFormBodyAsync(HttpContent? content, CancellationToken cancellationToken)
-    {
-        if (content?.Headers.ContentType is not { } contentType
-            || !contentType.ToString().StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        // Buffered content can be read again by the transport (and by a retry).
-        await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        return await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static bool IsFormBody(HttpContent? content) =>
+        content?.Headers.ContentType?.MediaType is { } mediaType
+        && mediaType.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal);
 }
