@@ -44,7 +44,7 @@ internal static class SignCommand
             DefaultValueFactory = _ => "rfc5849",
         };
         profile.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "rfc5849", "g1", "g2", "g3", "g4");
-        var nonce = new Option<string?>("--nonce") { Description = "A fixed nonce, to reproduce a signature (default: 32 random [0-9a-z])." };
+        var nonce = new Option<string?>("--nonce") { Description = "A fixed nonce, to reproduce a signature (default: 32 random [0-9a-v])." };
         var timestamp = new Option<long?>("--timestamp") { Description = "A fixed timestamp in Unix seconds (default: now)." };
         var host = new Option<string?>("--host") { Description = "The Host header your client sends, if not lower-case without default port (G4 signs it as sent)." };
         var portable = new Option<bool>("--portable") { Description = "Rewrite the URL into the form every Magento generation accepts, then sign that (printed on standard error)." };
