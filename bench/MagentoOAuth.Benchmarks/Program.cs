@@ -1,1 +1,6 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using MagentoOAuth.Benchmarks;
+
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+RatioReport.Write(summaries, Console.Out);

@@ -296,24 +296,65 @@ public sealed class OAuthSigner
     {
         Span<byte> base64 = stackalloc byte[44];
         System.Buffers.Text.Base64.EncodeToUtf8(signature, base64, out _, out int base64Length);
-        header.Append("OAuth "u8);
+        base64 = base64[..base64Length];
+
+        // Written into one span sized for the longest outcome (stored values are at least as long as their header form,
+        // a base64 character at most 3 bytes once escaped), then advanced by what was written.
+        int most = "OAuth , oauth_signature=\"\""u8.Length + (base64.Length * 3);
+        foreach (ParameterList.Entry entry in protocol)
+        {
+            most += entry.NameLength + entry.ValueLength + "=\"\", "u8.Length;
+        }
+
+        Span<byte> span = header.GetSpan(most);
+        int at = Copy(span, 0, "OAuth "u8);
         for (int i = 0; i < protocol.Length; i++)
         {
             if (i > 0)
             {
-                header.Append(", "u8);
+                at = Copy(span, at, ", "u8);
             }
 
-            header.Append(parameters.NameOf(protocol[i]));
-            header.Append("=\""u8);
-            parameters.AppendEncodedOnce(ref header, parameters.ValueOf(protocol[i]));
-            header.Append((byte)'"');
+            at = Copy(span, at, parameters.NameOf(protocol[i]));
+            at = Copy(span, at, "=\""u8);
+            at += parameters.CopyEncodedOnce(span[at..], parameters.ValueOf(protocol[i]));
+            span[at++] = (byte)'"';
             if (i == 1)
             {
-                header.Append(", oauth_signature=\""u8);
-                PercentEncoding.AppendEncoded(ref header, base64[..base64Length]);
-                header.Append((byte)'"');
+                at = Copy(span, at, ", oauth_signature=\""u8);
+                at = CopyEscapedBase64(span, at, base64);
+                span[at++] = (byte)'"';
             }
+        }
+
+        header.Advance(at);
+    }
+
+    private static int Copy(Span<byte> destination, int at, ReadOnlySpan<byte> source)
+    {
+        source.CopyTo(destination[at..]);
+        return at + source.Length;
+    }
+
+    /// <summary>Base64 needs escaping only for '+', '/' and '=': a few per signature.</summary>
+    private static int CopyEscapedBase64(Span<byte> destination, int at, ReadOnlySpan<byte> base64)
+    {
+        while (true)
+        {
+            int special = base64.IndexOfAny((byte)'+', (byte)'/', (byte)'=');
+            if (special < 0)
+            {
+                return Copy(destination, at, base64);
+            }
+
+            at = Copy(destination, at, base64[..special]);
+            at = Copy(destination, at, base64[special] switch
+            {
+                (byte)'+' => "%2B"u8,
+                (byte)'/' => "%2F"u8,
+                _ => "%3D"u8,
+            });
+            base64 = base64[(special + 1)..];
         }
     }
 }

@@ -298,21 +298,38 @@ internal struct ParameterList : IDisposable
 
     private const int MergeRunLimit = 16;
 
-    /// <summary>Insertion sort of <paramref name="entries"/>, whose first <paramref name="sorted"/> are in order.</summary>
+    /// <summary>
+    /// Insertion sort of <paramref name="entries"/>, whose first <paramref name="sorted"/> are in order: each entry out
+    /// of place finds its slot by binary search and the entries after it move in one block copy.
+    /// </summary>
     private static void InsertionSort<TComparer>(Span<Entry> entries, TComparer comparer, int sorted)
         where TComparer : struct, IComparer<Entry>
     {
-        for (int i = sorted; i < entries.Length; i++)
+        for (int i = Math.Max(sorted, 1); i < entries.Length; i++)
         {
             Entry current = entries[i];
-            int j = i - 1;
-            while (j >= 0 && comparer.Compare(entries[j], current) > 0)
+            if (comparer.Compare(entries[i - 1], current) <= 0)
             {
-                entries[j + 1] = entries[j];
-                j--;
+                continue;
             }
 
-            entries[j + 1] = current;
+            // After equal entries, so the sort stays stable.
+            int low = 0, high = i - 1;
+            while (low < high)
+            {
+                int middle = (low + high) >>> 1;
+                if (comparer.Compare(entries[middle], current) <= 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            entries[low..i].CopyTo(entries[(low + 1)..]);
+            entries[low] = current;
         }
     }
 
@@ -331,9 +348,14 @@ internal struct ParameterList : IDisposable
 
             if (_twice)
             {
-                destination.Append(Name(i));
-                destination.Append("%3D"u8);
-                destination.Append(Value(i));
+                // Already as the base string holds it: copied into one span, with the separators.
+                ReadOnlySpan<byte> name = Name(i);
+                ReadOnlySpan<byte> value = Value(i);
+                Span<byte> span = destination.GetSpan(name.Length + value.Length + 6);
+                name.CopyTo(span);
+                "%3D"u8.CopyTo(span[name.Length..]);
+                value.CopyTo(span[(name.Length + 3)..]);
+                destination.Advance(name.Length + value.Length + 3);
             }
             else
             {
@@ -341,6 +363,31 @@ internal struct ParameterList : IDisposable
                 destination.Append("%3D"u8);
                 PercentEncoding.AppendEncodedAgain(ref destination, Value(i));
             }
+        }
+    }
+
+    /// <summary>Copies <paramref name="stored"/> (a name or value of this list) encoded once, as a header holds it; returns its length.</summary>
+    public readonly int CopyEncodedOnce(Span<byte> destination, ReadOnlySpan<byte> stored)
+    {
+        if (!_twice)
+        {
+            stored.CopyTo(destination);
+            return stored.Length;
+        }
+
+        int written = 0;
+        while (true)
+        {
+            int percent = stored.IndexOf((byte)'%');
+            if (percent < 0)
+            {
+                stored.CopyTo(destination[written..]);
+                return written + stored.Length;
+            }
+
+            stored[..(percent + 1)].CopyTo(destination[written..]);
+            written += percent + 1;
+            stored = stored[(percent + 3)..];
         }
     }
 
