@@ -159,6 +159,10 @@ public sealed class OAuthSigner
 
         SignatureProfile profile = request.Profile;
         parameters.StoreTwiceEncoded = profile == SignatureProfile.Rfc5849;
+        ReadOnlySpan<char> query = BaseUriRules.QueryOf(request.Uri);
+
+        // The protocol parameters, then at most five bytes per character of query and body: one buffer, no regrowth.
+        parameters.ReserveText(384 + (PercentEncoding.MaxEscapeLength * (query.Length + (request.FormBody?.Length ?? 0))));
         parameters.AddProtocolEncoded("oauth_consumer_key"u8, credentials.EncodedConsumerKey);
         if (request.Nonce is { } fixedNonce)
         {
@@ -197,7 +201,6 @@ public sealed class OAuthSigner
             ParameterRules.CollectForm(ref parameters, body, profile);
         }
 
-        ReadOnlySpan<char> query = BaseUriRules.QueryOf(request.Uri);
         if (!query.IsEmpty)
         {
             ParameterRules.CollectQuery(ref parameters, query, profile);

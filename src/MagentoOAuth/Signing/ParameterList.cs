@@ -28,6 +28,9 @@ internal struct ParameterList : IDisposable
 
     public readonly int Count => _count;
 
+    /// <summary>Makes room for <paramref name="bytes"/> more bytes of text at once, rather than growing as it fills.</summary>
+    public void ReserveText(int bytes) => _text.Reserve(bytes);
+
     /// <summary>Whether the text is stored encoded twice; set before adding anything.</summary>
     public bool StoreTwiceEncoded
     {

@@ -383,6 +383,15 @@ internal struct ByteWriter : IDisposable
 
     public void Advance(int count) => _length += count;
 
+    /// <summary>Makes room for <paramref name="sizeHint"/> more bytes in one step (nothing to copy when still empty).</summary>
+    public void Reserve(int sizeHint)
+    {
+        if (_buffer.Length - _length < sizeHint)
+        {
+            Grow(sizeHint);
+        }
+    }
+
     /// <summary>Empties the buffer to write again, keeping its array.</summary>
     public void Clear() => _length = 0;
 
