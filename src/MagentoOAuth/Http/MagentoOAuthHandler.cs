@@ -44,10 +44,18 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(request);
 
         // The common case, fixed credentials and no form body, signs synchronously and passes the request straight on:
-        // no async state machine of its own on every call.
+        // no async state machine of its own on every call. Failures still come back as a faulted task, as before.
         if (_staticCredentials is { } credentials && !IsFormBody(request.Content))
         {
-            Authorize(request, credentials, formBody: null);
+            try
+            {
+                Authorize(request, RequireAbsoluteUri(request), credentials, formBody: null);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                return Task.FromException<HttpResponseMessage>(e);
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
 
@@ -56,6 +64,7 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> SendWithLookupsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Uri uri = RequireAbsoluteUri(request);
         OAuthCredentials credentials = _staticCredentials
             ?? await _options.CredentialsProvider!(request, cancellationToken).ConfigureAwait(false);
         string? formBody = null;
@@ -66,17 +75,17 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
             formBody = await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Authorize(request, credentials, formBody);
+        Authorize(request, uri, credentials, formBody);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private void Authorize(HttpRequestMessage request, OAuthCredentials credentials, string? formBody)
-    {
-        if (request.RequestUri is not { IsAbsoluteUri: true } uri)
-        {
-            throw new InvalidOperationException("A Magento request needs an absolute URL: set the HttpClient's BaseAddress to the store base URL.");
-        }
+    private static Uri RequireAbsoluteUri(HttpRequestMessage request) =>
+        request.RequestUri is { IsAbsoluteUri: true } uri
+            ? uri
+            : throw new InvalidOperationException("A Magento request needs an absolute URL: set the HttpClient's BaseAddress to the store base URL.");
 
+    private void Authorize(HttpRequestMessage request, Uri uri, OAuthCredentials credentials, string? formBody)
+    {
         request.Headers.Authorization = null;
         if (_options.Mode == MagentoAuthenticationMode.Bearer)
         {

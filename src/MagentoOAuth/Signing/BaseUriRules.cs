@@ -64,9 +64,8 @@ internal static class BaseUriRules
     /// <summary>The escaped path, as a slice of the (cached) absolute URI: <see cref="Uri.AbsolutePath"/> allocates each time.</summary>
     public static ReadOnlySpan<char> PathOf(Uri uri)
     {
-        // A scheme has no ':', so the first one starts "://".
         ReadOnlySpan<char> absolute = uri.AbsoluteUri;
-        int authority = absolute.IndexOf(':') + 3;
+        int authority = absolute.IndexOf("://", StringComparison.Ordinal) + 3;
         int start = absolute[authority..].IndexOf('/');
         if (start < 0)
         {

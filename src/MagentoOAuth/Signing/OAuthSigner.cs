@@ -157,12 +157,19 @@ public sealed class OAuthSigner
             throw new ArgumentOutOfRangeException(nameof(request), request.SignatureMethod, "Unknown signature method.");
         }
 
+        if (request.Host is { } host && (host.Length == 0 || host.AsSpan().ContainsAnyExceptInRange('!', '~')))
+        {
+            throw new ArgumentException($"The Host header '{host}' is not what HTTP can send: printable ASCII only (an internationalised domain in its xn-- form).", nameof(request));
+        }
+
         SignatureProfile profile = request.Profile;
         parameters.StoreTwiceEncoded = profile == SignatureProfile.Rfc5849;
         ReadOnlySpan<char> query = BaseUriRules.QueryOf(request.Uri);
 
-        // The protocol parameters, then at most five bytes per character of query and body: one buffer, no regrowth.
-        parameters.ReserveText(384 + (PercentEncoding.MaxEscapeLength * (query.Length + (request.FormBody?.Length ?? 0))));
+        // The protocol parameters, then at most five bytes per character of query and body: one buffer, no regrowth
+        // (up to a megabyte; a larger body grows as it is read).
+        long most = 384L + (PercentEncoding.MaxEscapeLength * ((long)query.Length + (request.FormBody?.Length ?? 0)));
+        parameters.ReserveText((int)Math.Min(most, 1 << 20));
         parameters.AddProtocolEncoded("oauth_consumer_key"u8, credentials.EncodedConsumerKey);
         if (request.Nonce is { } fixedNonce)
         {

@@ -102,10 +102,12 @@ internal struct ParameterList : IDisposable
         int at = 0;
         while (at < text.Length)
         {
-            Span<byte> destination = _text.GetSpan((text.Length - at) * PercentEncoding.MaxEscapeLength);
+            // At most ChunkLength characters start in each span; an escape begun at its end may read two more.
+            int limit = Math.Min(text.Length, at + PercentEncoding.ChunkLength);
+            Span<byte> destination = _text.GetSpan((limit - at) * PercentEncoding.MaxEscapeLength);
             int origin = _text.Length;
             int written = 0;
-            for (; at < text.Length; at++)
+            for (; at < limit; at++)
             {
                 char c = text[at];
                 if (PercentEncoding.IsUnreserved(c))
@@ -153,7 +155,7 @@ internal struct ParameterList : IDisposable
             }
 
             _text.Advance(written);
-            if (at < text.Length)
+            if (at < limit)
             {
                 // Raw non-ASCII on the wire: HttpClient would have sent it as UTF-8.
                 int end = text[at..].IndexOfAnyInRange((char)0, (char)0x7F);

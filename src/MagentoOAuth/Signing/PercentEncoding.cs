@@ -74,10 +74,12 @@ internal static class PercentEncoding
 
         while (!text.IsEmpty)
         {
-            Span<byte> destination = writer.GetSpan(text.Length * MaxEscapeLength);
+            // At most ChunkLength characters per span: a worst-case size for all of a huge value could overflow.
+            int limit = Math.Min(text.Length, ChunkLength);
+            Span<byte> destination = writer.GetSpan(limit * MaxEscapeLength);
             int written = 0;
             int i = 0;
-            for (; i < text.Length; i++)
+            for (; i < limit; i++)
             {
                 char c = text[i];
                 if (IsUnreserved(c))
@@ -95,9 +97,10 @@ internal static class PercentEncoding
             }
 
             writer.Advance(written);
-            if (i == text.Length)
+            if (i == limit)
             {
-                return;
+                text = text[limit..];
+                continue;
             }
 
             int end = text[i..].IndexOfAnyInRange((char)0, (char)0x7F);
@@ -110,44 +113,61 @@ internal static class PercentEncoding
     /// <summary>Encodes bytes (ASCII text such as the base URI, or UTF-8); once more when <paramref name="twice"/>.</summary>
     public static void AppendEncoded(ref ByteWriter writer, ReadOnlySpan<byte> bytes, bool twice = false)
     {
-        Span<byte> destination = writer.GetSpan(bytes.Length * MaxEscapeLength);
-        int written = 0;
-        foreach (byte b in bytes)
+        while (!bytes.IsEmpty)
         {
-            if (IsUnreserved(b))
+            ReadOnlySpan<byte> chunk = bytes[..Math.Min(bytes.Length, ChunkLength)];
+            Span<byte> destination = writer.GetSpan(chunk.Length * MaxEscapeLength);
+            int written = 0;
+            foreach (byte b in chunk)
             {
-                destination[written++] = b;
+                if (IsUnreserved(b))
+                {
+                    destination[written++] = b;
+                }
+                else
+                {
+                    written += WriteEscape(destination[written..], b, twice);
+                }
             }
-            else
-            {
-                written += WriteEscape(destination[written..], b, twice);
-            }
-        }
 
-        writer.Advance(written);
+            writer.Advance(written);
+            bytes = bytes[chunk.Length..];
+        }
     }
 
-    /// <summary>Non-ASCII text as UTF-8, every byte escaped; a lone surrogate becomes U+FFFD, as UTF-8 encoders do.</summary>
+    /// <summary>
+    /// Non-ASCII text as UTF-8, every byte escaped; a lone surrogate becomes U+FFFD, as UTF-8 encoders do. Converted 84
+    /// characters at a time through the stack (at most 255 bytes), never through a pooled array: this path also
+    /// encodes secrets for the signing key, and the buffer is cleared afterwards.
+    /// </summary>
     public static void AppendEncodedUtf8(ref ByteWriter writer, ReadOnlySpan<char> text, bool twice = false)
     {
-        int most = Encoding.UTF8.GetMaxByteCount(text.Length);
-        byte[]? rented = most <= 256 ? null : ArrayPool<byte>.Shared.Rent(most);
-        Span<byte> utf8 = rented ?? stackalloc byte[256];
+        Span<byte> utf8 = stackalloc byte[256];
         try
         {
-            AppendEncoded(ref writer, utf8[..Encoding.UTF8.GetBytes(text, utf8)], twice);
+            while (!text.IsEmpty)
+            {
+                int take = Math.Min(text.Length, 84);
+                if (take < text.Length && char.IsHighSurrogate(text[take - 1]))
+                {
+                    take--;
+                }
+
+                AppendEncoded(ref writer, utf8[..Encoding.UTF8.GetBytes(text[..take], utf8)], twice);
+                text = text[take..];
+            }
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            utf8.Clear();
         }
     }
 
     /// <summary>The longest a byte becomes: <c>%25XX</c> when encoded twice.</summary>
     public const int MaxEscapeLength = 5;
+
+    /// <summary>How many characters an encoding loop takes per output span (a worst-case span of 80 KB).</summary>
+    public const int ChunkLength = 16 * 1024;
 
     private static int WriteEscape(Span<byte> destination, byte b, bool twice = false)
     {
@@ -176,10 +196,12 @@ internal static class PercentEncoding
     {
         while (!wire.IsEmpty)
         {
-            Span<byte> destination = writer.GetSpan(wire.Length * 3);
+            // At most ChunkLength characters start in each span; an escape begun at its end may read two more.
+            int limit = Math.Min(wire.Length, ChunkLength);
+            Span<byte> destination = writer.GetSpan(limit * MaxEscapeLength);
             int written = 0;
             int i = 0;
-            for (; i < wire.Length; i++)
+            for (; i < limit; i++)
             {
                 char c = wire[i];
                 if (IsUnreserved(c))
@@ -208,9 +230,10 @@ internal static class PercentEncoding
             }
 
             writer.Advance(written);
-            if (i == wire.Length)
+            if (i >= limit)
             {
-                return;
+                wire = wire[i..];
+                continue;
             }
 
             // Raw non-ASCII on the wire: HttpClient would have sent it as UTF-8.

@@ -35,6 +35,34 @@ public sealed class MagentoOAuthHandlerTests
     private static SignedRequest OnTheWire(StubHttpHandler.Captured request) => new(
         request.Method, request.Uri.AbsoluteUri, request.Authorization!, ConsumerSecret, TokenSecret, request.Body, request.ContentType);
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_relative_url_fails_as_a_task_before_credentials_are_looked_up(bool staticCredentials)
+    {
+        int lookups = 0;
+        var handler = new MagentoOAuthHandler(staticCredentials
+            ? Options()
+            : Options(o =>
+            {
+                o.AccessToken = null;
+                o.CredentialsProvider = (_, _) =>
+                {
+                    lookups++;
+                    return ValueTask.FromResult(new MagentoOAuth.Signing.OAuthCredentials("ck0123456789abcdefghijklmnopqrst", ConsumerSecret, "at0123456789abcdefghijklmnopqrst", TokenSecret));
+                };
+            }))
+        { InnerHandler = new StubHttpHandler() };
+        using var invoker = new HttpMessageInvoker(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("V1/orders", UriKind.Relative));
+
+        Task<HttpResponseMessage> sending = invoker.SendAsync(request, CancellationToken.None);
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => sending);
+        Assert.Contains("absolute URL", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, lookups);
+    }
+
     public static TheoryData<string> Methods => new() { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS" };
 
     [Theory]

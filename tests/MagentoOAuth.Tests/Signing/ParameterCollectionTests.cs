@@ -37,6 +37,40 @@ public sealed class ParameterCollectionTests
         }
     }
 
+    [Theory]
+    [InlineData(16 * 1024 - 1)]
+    [InlineData(16 * 1024 - 2)]
+    [InlineData(16 * 1024 - 3)]
+    [InlineData(16 * 1024 + 5)]
+    public void Long_bodies_are_read_the_same_across_the_encoder_s_chunks(int padding)
+    {
+        // An escape, a '+', raw non-ASCII with a surrogate pair and a pair boundary all land at the 16K-character seams.
+        string form = "a=" + new string('x', padding) + "%2F+%C3%A9&" + new string('é', 83) + "😀" + new string('é', 90) + "=" + new string('y', padding) + "%7e&z";
+        var uri = new Uri("https://shop.example.com/rest/V1/x");
+        OAuthSignatureDetails details = OAuthSigner.Default.Explain(new OAuthRequest("POST", uri) { FormBody = form, Nonce = "n", Timestamp = 1 }, Credentials);
+
+        List<string> expected = Reference(form)
+            .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
+            .Select(p => p.Name + "=" + p.Value).ToList();
+        List<string> actual = details.Parameters.Where(p => !IsProtocol(p.Key)).Select(p => p.Key + "=" + p.Value).ToList();
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_host_header_HTTP_cannot_send_is_refused_with_a_reason()
+    {
+        var request = new OAuthRequest("GET", new Uri("https://shop.example.com/rest/V1/x")) { Host = "exämple.com" };
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => OAuthSigner.Default.CreateAuthorizationHeader(request, Credentials));
+        Assert.Contains("xn--", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("urn:x")]
+    [InlineData("news:a/b")]
+    public void URLs_without_an_authority_still_sign(string url) =>
+        Assert.StartsWith("OAuth ", OAuthSigner.Default.CreateAuthorizationHeader(new OAuthRequest("GET", new Uri(url)), Credentials), StringComparison.Ordinal);
+
     private static bool IsProtocol(string name) => name is "oauth_consumer_key" or "oauth_nonce" or "oauth_signature_method" or "oauth_timestamp" or "oauth_token" or "oauth_version";
 
     private static IEnumerable<(string Name, string Value)> Reference(string text) =>
