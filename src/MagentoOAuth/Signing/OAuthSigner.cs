@@ -46,7 +46,7 @@ public sealed class OAuthSigner
             // The base string is spent: its buffer takes the header, built from the values already encoded for it.
             buffer.Clear();
             WriteHeader(ref buffer, parameters, protocol, signature);
-            return Encoding.ASCII.GetString(buffer.WrittenSpan);
+            return ToAsciiString(buffer.Buffer, buffer.Length);
         }
         finally
         {
@@ -54,6 +54,10 @@ public sealed class OAuthSigner
             buffer.Dispose();
         }
     }
+
+    /// <summary>The header bytes as a string in one widening pass (Encoding.ASCII counts, then converts).</summary>
+    private static string ToAsciiString(byte[] bytes, int length) =>
+        string.Create(length, bytes, static (chars, source) => System.Text.Ascii.ToUtf16(source.AsSpan(0, chars.Length), chars, out _));
 
     /// <summary>
     /// Signs <paramref name="request"/> and returns every intermediate value: the collected parameters, the base

@@ -76,27 +76,7 @@ internal static class PercentEncoding
         {
             // At most ChunkLength characters per span: a worst-case size for all of a huge value could overflow.
             int limit = Math.Min(text.Length, ChunkLength);
-            Span<byte> destination = writer.GetSpan(limit * MaxEscapeLength);
-            int written = 0;
-            int i = 0;
-            for (; i < limit; i++)
-            {
-                char c = text[i];
-                if (IsUnreserved(c))
-                {
-                    destination[written++] = (byte)c;
-                }
-                else if (c < 0x80)
-                {
-                    written += WriteEscape(destination[written..], (byte)c, twice);
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            writer.Advance(written);
+            writer.Advance(EncodeAscii(text[..limit], writer.GetSpan(limit * MaxEscapeLength), twice, out int i));
             if (i == limit)
             {
                 text = text[limit..];
@@ -108,6 +88,32 @@ internal static class PercentEncoding
             AppendEncodedUtf8(ref writer, text[i..end], twice);
             text = text[end..];
         }
+    }
+
+    /// <summary>Encodes <paramref name="text"/> up to its first non-ASCII character; returns the bytes written.</summary>
+    private static int EncodeAscii(ReadOnlySpan<char> text, Span<byte> destination, bool twice, out int consumed)
+    {
+        int written = 0;
+        int i = 0;
+        for (; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (IsUnreserved(c))
+            {
+                destination[written++] = (byte)c;
+                continue;
+            }
+
+            if (c >= 0x80)
+            {
+                break;
+            }
+
+            written += WriteEscape(destination[written..], (byte)c, twice);
+        }
+
+        consumed = i;
+        return written;
     }
 
     /// <summary>Encodes bytes (ASCII text such as the base URI, or UTF-8); once more when <paramref name="twice"/>.</summary>
@@ -198,12 +204,13 @@ internal static class PercentEncoding
         {
             // At most ChunkLength characters start in each span; an escape begun at its end may read two more.
             int limit = Math.Min(wire.Length, ChunkLength);
+            ReadOnlySpan<char> window = wire[..limit];
             Span<byte> destination = writer.GetSpan(limit * MaxEscapeLength);
             int written = 0;
             int i = 0;
-            for (; i < limit; i++)
+            for (; i < window.Length; i++)
             {
-                char c = wire[i];
+                char c = window[i];
                 if (IsUnreserved(c))
                 {
                     destination[written++] = (byte)c;
