@@ -100,16 +100,18 @@ internal struct ParameterList : IDisposable
         int nameStart = _text.Length;
         int valueStart = -1;
         int at = 0;
+        bool twice = _twice;
         while (at < text.Length)
         {
             // At most ChunkLength characters start in each span; an escape begun at its end may read two more.
             int limit = Math.Min(text.Length, at + PercentEncoding.ChunkLength);
+            ReadOnlySpan<char> window = text[..limit];
             Span<byte> destination = _text.GetSpan((limit - at) * PercentEncoding.MaxEscapeLength);
             int origin = _text.Length;
             int written = 0;
-            for (; at < limit; at++)
+            for (; at < window.Length; at++)
             {
-                char c = text[at];
+                char c = window[at];
                 if (PercentEncoding.IsUnreserved(c))
                 {
                     destination[written++] = (byte)c;
@@ -151,7 +153,7 @@ internal struct ParameterList : IDisposable
                     b = (byte)' ';
                 }
 
-                written += PercentEncoding.WriteEncodedByte(destination[written..], b, _twice);
+                written += PercentEncoding.WriteEncodedByte(destination[written..], b, twice);
             }
 
             _text.Advance(written);
