@@ -115,16 +115,9 @@ public sealed class OAuthSigner
 
     private static string OnceEncoded(in ParameterList parameters, ReadOnlySpan<byte> stored)
     {
-        var writer = new ByteWriter(stored.Length);
-        try
-        {
-            parameters.AppendEncodedOnce(ref writer, stored);
-            return Encoding.ASCII.GetString(writer.WrittenSpan);
-        }
-        finally
-        {
-            writer.Dispose();
-        }
+        // Explain is for people reading it, not a hot path: a plain array is fine.
+        byte[] once = new byte[stored.Length];
+        return Encoding.ASCII.GetString(once, 0, parameters.CopyEncodedOnce(once, stored));
     }
 
     /// <summary>The wire name of a signature method (<c>HMAC-SHA256</c>).</summary>

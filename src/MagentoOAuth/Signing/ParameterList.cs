@@ -398,19 +398,6 @@ internal struct ParameterList : IDisposable
         }
     }
 
-    /// <summary>Appends <paramref name="stored"/> (a name or value of this list) encoded once, as a header holds it.</summary>
-    public readonly void AppendEncodedOnce(ref ByteWriter destination, ReadOnlySpan<byte> stored)
-    {
-        if (_twice)
-        {
-            PercentEncoding.AppendEncodedOnce(ref destination, stored);
-        }
-        else
-        {
-            destination.Append(stored);
-        }
-    }
-
     public void Dispose()
     {
         _text.Dispose();

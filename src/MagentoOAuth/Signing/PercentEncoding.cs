@@ -263,23 +263,6 @@ internal static class PercentEncoding
         return WriteEscape(destination, b, twice);
     }
 
-    /// <summary>Undoes the second encoding (<c>%25</c> back to '%') of text encoded twice.</summary>
-    public static void AppendEncodedOnce(ref ByteWriter writer, ReadOnlySpan<byte> twice)
-    {
-        while (true)
-        {
-            int percent = twice.IndexOf((byte)'%');
-            if (percent < 0)
-            {
-                writer.Append(twice);
-                return;
-            }
-
-            writer.Append(twice[..(percent + 1)]);
-            twice = twice[(percent + 3)..];
-        }
-    }
-
     /// <summary>
     /// Encodes text that is already canonically encoded (only unreserved characters and <c>%XX</c>) once more, as the
     /// base string's parameter string needs: only the '%' signs change.
