@@ -46,9 +46,9 @@ internal struct ParameterList : IDisposable
         }
     }
 
-    public readonly ReadOnlySpan<byte> Name(int index) => Slice(_entries[index].NameStart, _entries[index].NameLength);
+    public readonly ReadOnlySpan<byte> Name(int index) => NameOf(_entries[index]);
 
-    public readonly ReadOnlySpan<byte> Value(int index) => Slice(_entries[index].ValueStart, _entries[index].ValueLength);
+    public readonly ReadOnlySpan<byte> Value(int index) => ValueOf(_entries[index]);
 
     /// <summary>Adds a protocol parameter: its name is known to need no encoding.</summary>
     public void AddProtocol(ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
@@ -57,7 +57,7 @@ internal struct ParameterList : IDisposable
         _text.Append(name);
         int valueStart = _text.Length;
         PercentEncoding.AppendEncoded(ref _text, value, _twice);
-        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
+        PushPair(nameStart, valueStart, _text.Length);
     }
 
     /// <summary>Adds a protocol parameter whose value is a constant of unreserved characters.</summary>
@@ -67,7 +67,7 @@ internal struct ParameterList : IDisposable
         _text.Append(name);
         int valueStart = _text.Length;
         _text.Append(value);
-        Push(new Entry(nameStart, valueStart - nameStart, valueStart, value.Length));
+        PushPair(nameStart, valueStart, _text.Length);
     }
 
     /// <summary>Adds a protocol parameter whose value is already encoded once (a credential's, cached).</summary>
@@ -85,7 +85,7 @@ internal struct ParameterList : IDisposable
             _text.Append(encodedValue);
         }
 
-        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
+        PushPair(nameStart, valueStart, _text.Length);
     }
 
     /// <summary>
@@ -142,18 +142,8 @@ internal struct ParameterList : IDisposable
                     continue;
                 }
 
-                byte b = (byte)c;
-                if (c == '%' && PercentEncoding.TryDecodeEscape(text, at, out byte decoded))
-                {
-                    b = decoded;
-                    at += 2;
-                }
-                else if (c == '+' && plusIsSpace)
-                {
-                    b = (byte)' ';
-                }
-
-                written += PercentEncoding.WriteEncodedByte(destination[written..], b, twice);
+                written += PercentEncoding.WriteEncodedByte(destination[written..], PercentEncoding.DecodeWireCharacter(text, at, plusIsSpace, out int skipped), twice);
+                at += skipped;
             }
 
             _text.Advance(written);
@@ -195,7 +185,7 @@ internal struct ParameterList : IDisposable
         PercentEncoding.AppendRecoded(ref _text, name, plusIsSpace);
         int valueStart = _text.Length;
         PercentEncoding.AppendRecoded(ref _text, value, plusIsSpace);
-        Push(new Entry(nameStart, valueStart - nameStart, valueStart, _text.Length - valueStart));
+        PushPair(nameStart, valueStart, _text.Length);
     }
 
     /// <summary>

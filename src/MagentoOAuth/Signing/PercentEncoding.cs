@@ -39,20 +39,7 @@ internal static class PercentEncoding
     };
 
     /// <summary>Appends <paramref name="b"/> encoded: itself if unreserved, else <c>%XX</c> with upper-case hex.</summary>
-    public static void AppendEncodedByte(ref ByteWriter writer, byte b)
-    {
-        if (IsUnreserved(b))
-        {
-            writer.Append(b);
-            return;
-        }
-
-        Span<byte> escape = writer.GetSpan(3);
-        escape[0] = (byte)'%';
-        escape[1] = UpperHex[b >> 4];
-        escape[2] = UpperHex[b & 0xF];
-        writer.Advance(3);
-    }
+    public static void AppendEncodedByte(ref ByteWriter writer, byte b) => writer.Advance(WriteEncodedByte(writer.GetSpan(3), b));
 
     /// <summary>
     /// Encodes already-decoded text (a parameter given as a value, not as it appears on the wire); encoded once more
@@ -222,18 +209,8 @@ internal static class PercentEncoding
                     break;
                 }
 
-                byte b = (byte)c;
-                if (c == '%' && TryDecodeEscape(wire, i, out byte decoded))
-                {
-                    b = decoded;
-                    i += 2;
-                }
-                else if (c == '+' && plusIsSpace)
-                {
-                    b = (byte)' ';
-                }
-
-                written += WriteEncodedByte(destination[written..], b);
+                written += WriteEncodedByte(destination[written..], DecodeWireCharacter(wire, i, plusIsSpace, out int skipped));
+                i += skipped;
             }
 
             writer.Advance(written);
@@ -249,6 +226,25 @@ internal static class PercentEncoding
             AppendEncodedUtf8(ref writer, wire[i..end]);
             wire = wire[end..];
         }
+    }
+
+    /// <summary>
+    /// The byte a reserved ASCII character on the wire at <paramref name="index"/> stands for: <c>%XX</c> decoded (two
+    /// more characters <paramref name="skipped"/>), '+' a space when <paramref name="plusIsSpace"/>, anything else
+    /// itself. The caller's loop index is not passed by reference, so the JIT keeps it in a register.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static byte DecodeWireCharacter(ReadOnlySpan<char> wire, int index, bool plusIsSpace, out int skipped)
+    {
+        char c = wire[index];
+        if (c == '%' && TryDecodeEscape(wire, index, out byte decoded))
+        {
+            skipped = 2;
+            return decoded;
+        }
+
+        skipped = 0;
+        return c == '+' && plusIsSpace ? (byte)' ' : (byte)c;
     }
 
     /// <summary>Writes <paramref name="b"/> encoded (twice when asked) into <paramref name="destination"/>; returns the bytes written.</summary>
