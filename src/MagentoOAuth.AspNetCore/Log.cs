@@ -12,10 +12,10 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Warning, "Magento callback refused with {Status}: {Problem}")]
     public static partial void CallbackRefused(ILogger logger, int status, string problem);
 
-    [LoggerMessage(2003, LogLevel.Information, "Store {Store} is now {Status} (step {Step})")]
-    public static partial void StoreStatusChanged(ILogger logger, string store, StoreStatus status, ExchangeStep step);
+    [LoggerMessage(2003, LogLevel.Information, "Store {Store} connection {Id}: {Transition} ({From} -> {To})")]
+    public static partial void Transition(ILogger logger, string store, Guid id, ConnectionTransition transition, string from, StoreStatus to);
 
-    [LoggerMessage(2004, LogLevel.Warning, "Exchange for store {Store} failed at step {Step} for a passing reason ({Problem}); attempt {Attempt}, retrying in {DelayMs} ms")]
+    [LoggerMessage(2004, LogLevel.Warning, "Exchange for store {Store} failed at step {Step} for a transient reason ({Problem}); attempt {Attempt}, retrying in {DelayMs} ms")]
     public static partial void ExchangeRetrying(ILogger logger, string store, ExchangeStep step, string problem, int attempt, long delayMs);
 
     [LoggerMessage(2005, LogLevel.Information, "Resuming {Count} unfinished exchanges")]
@@ -23,4 +23,19 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Error, "Exchange for store {Store} stopped unexpectedly")]
     public static partial void ExchangeCrashed(ILogger logger, string store, Exception exception);
+
+    [LoggerMessage(2007, LogLevel.Error, "The OnStatusChanged handler threw for connection {Id} ({Transition}); the transition is stored and goes on")]
+    public static partial void EventHandlerFailed(ILogger logger, Guid id, ConnectionTransition transition, Exception exception);
+
+    [LoggerMessage(2008, LogLevel.Warning, "Connection {Id} kept changing under {Attempts} attempts to update it; gave up")]
+    public static partial void ChangeGaveUp(ILogger logger, Guid id, int attempts);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Could not record history for connection {Id}")]
+    public static partial void HistoryFailed(ILogger logger, Guid id, Exception exception);
+
+    [LoggerMessage(2010, LogLevel.Information, "Connection {Id} removed")]
+    public static partial void ConnectionRemoved(ILogger logger, Guid id);
+
+    [LoggerMessage(2011, LogLevel.Debug, "Store {Store} connection {Id} reached exchange step {Step}")]
+    public static partial void StepStored(ILogger logger, string store, Guid id, ExchangeStep step);
 }

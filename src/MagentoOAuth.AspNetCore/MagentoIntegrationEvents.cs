@@ -1,3 +1,4 @@
+using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -7,14 +8,17 @@ namespace MagentoOAuth.AspNetCore;
 public class MagentoIntegrationEvents
 {
     /// <summary>
-    /// Called when the merchant confirms on the identity page, before the redirect back to Magento. Require your own
-    /// sign-in here and link the store to an account: set <see cref="LinkAccountContext.AccountId"/>; or write your own
-    /// response (a redirect to your login page) and set <see cref="LinkAccountContext.Handled"/>.
+    /// Called when the merchant confirms on the identity page within the link window, before the redirect back to
+    /// Magento. Require your own sign-in here and link the store to an account: set <see cref="LinkAccountContext.AccountId"/>;
+    /// or write your own response (a redirect to your login page) and set <see cref="LinkAccountContext.Handled"/>.
     /// </summary>
     public Func<LinkAccountContext, Task> OnLinkAccount { get; set; } = _ => Task.CompletedTask;
 
-    /// <summary>Called whenever a store's status changes (active, failed, revoked…).</summary>
-    public Func<StoreConnection, Task> OnStatusChanged { get; set; } = _ => Task.CompletedTask;
+    /// <summary>
+    /// Called once for every transition of a connection (received, exchanging, active, failed, revoked, superseded,
+    /// reauthorized, account linked), after it was stored. An exception here is logged and changes nothing.
+    /// </summary>
+    public Func<StatusChangedContext, Task> OnStatusChanged { get; set; } = _ => Task.CompletedTask;
 }
 
 /// <summary>The store being confirmed on the identity page, and the request.</summary>

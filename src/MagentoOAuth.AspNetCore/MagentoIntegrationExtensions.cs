@@ -3,9 +3,12 @@ using MagentoOAuth.AspNetCore.Clients;
 using MagentoOAuth.AspNetCore.Endpoints.Callback;
 using MagentoOAuth.AspNetCore.Endpoints.IdentityLink;
 using MagentoOAuth.AspNetCore.Exchange;
+using MagentoOAuth.AspNetCore.Lifecycle;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,26 +16,46 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MagentoIntegrationExtensions
 {
     /// <summary>
-    /// Adds the integration endpoint's services: the exchange worker, the token client, per-store clients. Register an
-    /// <c>ICredentialStore</c> too (for example <c>SqliteCredentialStore</c>).
+    /// Adds the integration endpoint's services: the connection lifecycle, the exchange worker, the token client,
+    /// per-store clients. Register storage too (<c>AddMagentoSqliteStorage</c>, <c>AddMagentoPostgreSqlStorage</c> or <c>AddMagentoStorage</c>).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Options.</param>
     public static IServiceCollection AddMagentoIntegration(this IServiceCollection services, Action<MagentoIntegrationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<MagentoIntegrationOptions>()
-            .Configure(o => configure?.Invoke(o))
-            .Validate(o => { o.Validate(); return true; })
-            .ValidateOnStart();
+        services.AddOptions<MagentoIntegrationOptions>().Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        return AddServices(services);
+    }
+
+    /// <summary>Adds the integration endpoint's services with options bound from <paramref name="configuration"/> (e.g. the "Magento" section).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section with <see cref="MagentoIntegrationOptions"/>'s properties.</param>
+    public static IServiceCollection AddMagentoIntegration(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MagentoIntegrationOptions>().Bind(configuration).ValidateOnStart();
+        return AddServices(services);
+    }
+
+    private static IServiceCollection AddServices(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MagentoIntegrationOptions>, MagentoIntegrationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddAntiforgery();
         services.AddMagentoTokenClient()
-            .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<MagentoIntegrationOptions>>().Value.RequestTimeout);
+            .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value.RequestTimeout);
         services.AddHttpClient(MagentoClientFactory.HandlerName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.TryAddSingleton<IMagentoClientFactory, MagentoClientFactory>();
+        services.TryAddSingleton<ConnectionLifecycle>();
+        services.TryAddSingleton<ConnectionCredentialsCache>();
+        services.TryAddSingleton<MagentoClientFactory>();
+        services.TryAddSingleton<IMagentoClientFactory>(p => p.GetRequiredService<MagentoClientFactory>());
         services.TryAddSingleton<ExchangeQueue>();
+        services.TryAddSingleton<ExchangeLease>();
+        services.TryAddSingleton<ExchangeSteps>();
+        services.TryAddSingleton(p => new ExchangeRetryPolicy(p.GetRequiredService<IOptions<MagentoIntegrationOptions>>()));
         services.AddHostedService<ExchangeWorker>();
         return services;
     }

@@ -47,16 +47,18 @@ public sealed class MagentoIntegrationOptions
     /// <summary>The signature method for the exchange and API calls.</summary>
     public OAuthSignatureMethod SignatureMethod { get; set; } = OAuthSignatureMethod.HmacSha256;
 
+    /// <summary>
+    /// How long after the credential POST the identity page's Confirm may link an account (once per activation). The
+    /// consumer key in the Identity Link URL is not secret, so a link that stays open forever could be hijacked.
+    /// </summary>
+    public TimeSpan AccountLinkWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a per-store client may sign with credentials read earlier before reading them again. Changes made by
+    /// this process apply at once; a token Magento refuses is re-read at once, so this only bounds other instances' changes.
+    /// </summary>
+    public TimeSpan CredentialCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Hooks for the hosting app.</summary>
     public MagentoIntegrationEvents Events { get; set; } = new();
-
-    /// <summary>Throws when the options cannot work.</summary>
-    public void Validate()
-    {
-        if (ConsumerExpiry <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxAttempts < 1 || MaxConcurrentExchanges < 1
-            || ClaimLease <= TimeSpan.Zero || ScanInterval <= TimeSpan.Zero || string.IsNullOrEmpty(InstanceId) || RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException("MagentoIntegrationOptions: ConsumerExpiry, RetryDelay, ClaimLease and ScanInterval must be positive, MaxRetryDelay at least RetryDelay, MaxAttempts and MaxConcurrentExchanges at least 1, InstanceId set.");
-        }
-    }
 }

@@ -4,8 +4,9 @@ namespace MagentoOAuth.Storage;
 public sealed class InMemoryCredentialStore : ICredentialStore
 {
     private readonly Lock _lock = new();
-    private readonly List<StoreConnection> _connections = [];
-    private readonly List<CredentialRotation> _rotations = [];
+    private readonly Dictionary<Guid, StoreConnection> _connections = [];
+    private readonly Dictionary<string, Guid> _byKey = new(StringComparer.Ordinal);
+    private readonly List<HistoryEntry> _history = [];
     private readonly Dictionary<Guid, (string Owner, DateTimeOffset Until)> _claims = [];
 
     /// <inheritdoc />
@@ -14,12 +15,13 @@ public sealed class InMemoryCredentialStore : ICredentialStore
         ArgumentNullException.ThrowIfNull(connection);
         lock (_lock)
         {
-            if (_connections.Exists(c => c.ConsumerKey == connection.ConsumerKey || c.Id == connection.Id))
+            if (_byKey.ContainsKey(connection.ConsumerKey) || _connections.ContainsKey(connection.Id))
             {
                 return Task.FromResult(false);
             }
 
-            _connections.Add(connection with { Version = 0 });
+            _connections[connection.Id] = connection with { Version = 0, CreatedAt = connection.CreatedAt == default ? connection.ReceivedAt : connection.CreatedAt };
+            _byKey[connection.ConsumerKey] = connection.Id;
             return Task.FromResult(true);
         }
     }
@@ -30,13 +32,15 @@ public sealed class InMemoryCredentialStore : ICredentialStore
         ArgumentNullException.ThrowIfNull(connection);
         lock (_lock)
         {
-            int index = _connections.FindIndex(c => c.Id == connection.Id);
-            if (index < 0 || _connections[index].Version != expectedVersion)
+            if (!_connections.TryGetValue(connection.Id, out StoreConnection? stored) || stored.Version != expectedVersion
+                || (connection.ConsumerKey != stored.ConsumerKey && _byKey.ContainsKey(connection.ConsumerKey)))
             {
                 return Task.FromResult(false);
             }
 
-            _connections[index] = connection with { Version = expectedVersion + 1 };
+            _byKey.Remove(stored.ConsumerKey);
+            _byKey[connection.ConsumerKey] = connection.Id;
+            _connections[connection.Id] = connection with { Version = expectedVersion + 1, CreatedAt = stored.CreatedAt };
             return Task.FromResult(true);
         }
     }
@@ -46,7 +50,7 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     {
         lock (_lock)
         {
-            return Task.FromResult(_connections.Find(c => c.Id == id));
+            return Task.FromResult(_connections.GetValueOrDefault(id));
         }
     }
 
@@ -55,16 +59,49 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     {
         lock (_lock)
         {
-            return Task.FromResult(_connections.Find(c => c.ConsumerKey == consumerKey));
+            return Task.FromResult(_byKey.TryGetValue(consumerKey, out Guid id) ? _connections[id] : null);
         }
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoreConnection>> ListAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoreConnection>> FindByStoreBaseUrlAsync(string storeBaseUrl, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<StoreConnection>>(_connections.ToList());
+            return Task.FromResult<IReadOnlyList<StoreConnection>>(Ordered(_connections.Values.Where(c => c.StoreBaseUrl == storeBaseUrl)).ToList());
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoreConnection>> ListUnfinishedAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<StoreConnection>>(_connections.Values
+                .Where(c => c.Status is StoreStatus.Pending or StoreStatus.Exchanging)
+                .OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id.ToString(), StringComparer.Ordinal).Take(limit).ToList());
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ConnectionPage> ListAsync(ConnectionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        ConnectionCursor? after = query.After is null ? null : ConnectionCursor.Parse(query.After);
+        lock (_lock)
+        {
+            List<StoreConnection> page = Ordered(_connections.Values.Where(c => Matches(c, query)))
+                .Where(c => after is not { } a || Compare(ConnectionCursor.Of(c), a) > 0)
+                .Take(query.PageSize + 1).ToList();
+            bool more = page.Count > query.PageSize;
+            if (more)
+            {
+                page.RemoveAt(page.Count - 1);
+            }
+
+            return Task.FromResult(new ConnectionPage(page, more ? ConnectionCursor.Of(page[^1]).ToString() : null));
         }
     }
 
@@ -73,8 +110,15 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     {
         lock (_lock)
         {
-            _rotations.RemoveAll(r => r.StoreId == id);
-            return Task.FromResult(_connections.RemoveAll(c => c.Id == id) > 0);
+            _history.RemoveAll(r => r.ConnectionId == id);
+            _claims.Remove(id);
+            if (!_connections.Remove(id, out StoreConnection? removed))
+            {
+                return Task.FromResult(false);
+            }
+
+            _byKey.Remove(removed.ConsumerKey);
+            return Task.FromResult(true);
         }
     }
 
@@ -83,8 +127,7 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     {
         lock (_lock)
         {
-            if (!_connections.Exists(c => c.Id == id)
-                || (_claims.TryGetValue(id, out var claim) && claim.Owner != owner && claim.Until >= now))
+            if (!_connections.ContainsKey(id) || (_claims.TryGetValue(id, out var claim) && claim.Owner != owner && claim.Until >= now))
             {
                 return Task.FromResult(false);
             }
@@ -109,21 +152,44 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     }
 
     /// <inheritdoc />
-    public Task AddRotationAsync(CredentialRotation rotation, CancellationToken cancellationToken = default)
+    public Task AddAsync(HistoryEntry entry, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            _rotations.Add(rotation);
+            if (_connections.ContainsKey(entry.ConnectionId))
+            {
+                _history.Add(entry);
+            }
+
             return Task.CompletedTask;
         }
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<CredentialRotation>> ListRotationsAsync(Guid storeId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<HistoryEntry>> ListAsync(Guid connectionId, int limit = 100, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<CredentialRotation>>(_rotations.Where(r => r.StoreId == storeId).ToList());
+            var entries = _history.Where(r => r.ConnectionId == connectionId).ToList();
+            return Task.FromResult<IReadOnlyList<HistoryEntry>>(entries.Skip(Math.Max(0, entries.Count - limit)).ToList());
         }
     }
+
+    private static IEnumerable<StoreConnection> Ordered(IEnumerable<StoreConnection> connections) =>
+        connections.OrderBy(c => ConnectionCursor.Of(c), Comparer<ConnectionCursor>.Create(Compare));
+
+    private static int Compare(ConnectionCursor a, ConnectionCursor b)
+    {
+        int byTime = a.CreatedAt.UtcTicks.CompareTo(b.CreatedAt.UtcTicks);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.Id.ToString(), b.Id.ToString());
+    }
+
+    private static bool Matches(StoreConnection c, ConnectionQuery q) =>
+        (q.Status is null || c.Status == q.Status)
+        && (q.AccountId is null || c.AccountId == q.AccountId)
+        && (string.IsNullOrEmpty(q.Text) || Contains(c.StoreBaseUrl, q.Text) || Contains(c.ConsumerKey, q.Text) || Contains(c.StoreName, q.Text));
+
+    private static bool Contains(string? value, string text) => value is not null && value.Contains(text, StringComparison.OrdinalIgnoreCase);
 }

@@ -57,6 +57,15 @@ public sealed record StoreConnection
     /// <summary>The hosting app's account this store is linked to, if any.</summary>
     public string? AccountId { get; init; }
 
+    /// <summary>When the account was last linked (once per activation: a new link needs a newer <see cref="ReceivedAt"/>).</summary>
+    public DateTimeOffset? AccountLinkedAt { get; init; }
+
+    /// <summary>The connection that replaced this one, when <see cref="Status"/> is <see cref="StoreStatus.Superseded"/>.</summary>
+    public Guid? SupersededBy { get; init; }
+
+    /// <summary>When the connection was first stored; listings page in this order. Defaults to <see cref="ReceivedAt"/> on insert.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     /// <summary>The store's name, from <c>GET /V1/store/storeConfigs</c> (its code, e.g. <c>default</c>).</summary>
     public string? StoreName { get; init; }
 
@@ -81,10 +90,3 @@ public sealed record StoreConnection
         $"StoreConnection {{ Id = {Id}, StoreBaseUrl = {StoreBaseUrl}, ConsumerKey = {SecretMask.Mask(ConsumerKey)}, Status = {Status}, Step = {Step} }}";
 }
 
-/// <summary>One credential rotation or replacement, kept as history (no secret, only a fingerprint).</summary>
-/// <param name="StoreId">The store.</param>
-/// <param name="ConsumerKey">The consumer key whose tokens were replaced.</param>
-/// <param name="AccessTokenFingerprint">The first characters of a SHA-256 of the replaced access token, to tell tokens apart.</param>
-/// <param name="At">When.</param>
-/// <param name="Reason">Why: <c>reauthorized</c>, <c>superseded</c>.</param>
-public sealed record CredentialRotation(Guid StoreId, string ConsumerKey, string? AccessTokenFingerprint, DateTimeOffset At, string Reason);

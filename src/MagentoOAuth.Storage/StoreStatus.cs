@@ -12,11 +12,14 @@ public enum StoreStatus
     /// <summary>Verified access credentials; ready for API calls.</summary>
     Active = 2,
 
-    /// <summary>The exchange could not finish; <see cref="StoreConnection.StatusReason"/> says why.</summary>
+    /// <summary>The exchange could not finish; <see cref="StoreConnection.StatusReason"/> says why. Only a new activation (Reauthorize) leaves it.</summary>
     Failed = 3,
 
-    /// <summary>Magento no longer accepts the access token (deleted, reauthorized elsewhere, or superseded).</summary>
+    /// <summary>Magento no longer accepts the access token (the integration was deleted, or reauthorized elsewhere).</summary>
     Revoked = 4,
+
+    /// <summary>A newer integration for the same store (and account) verified; <see cref="StoreConnection.SupersededBy"/> names it.</summary>
+    Superseded = 5,
 }
 
 /// <summary>How far the token exchange got; each step is persisted before the next starts.</summary>

@@ -74,7 +74,7 @@ public sealed partial class ActivationTests : EndToEndTestBase
         await Task.WhenAll(integrations.Select(i => ActivateAsync((int)i["id"]!)));
         StoreConnection[] stores = await Task.WhenAll(integrations.Select(i => WaitForActiveAsync((string)i["consumerKey"]!)));
 
-        IReadOnlyList<StoreConnection> all = await Store.ListAsync();
+        IReadOnlyList<StoreConnection> all = await Store.ListAllAsync();
         Assert.Equal(100, all.Count);
         Assert.Equal(100, all.Select(s => s.ConsumerKey).Distinct().Count());
         Assert.All(stores, s => Assert.Equal(StoreStatus.Active, s.Status));
@@ -92,9 +92,9 @@ public sealed partial class ActivationTests : EndToEndTestBase
         StoreConnection second = await WaitForAsync(key, s => s.Status == StoreStatus.Active && s.AccessToken != first.AccessToken);
 
         Assert.Equal(first.Id, second.Id);
-        CredentialRotation rotation = Assert.Single(await Store.ListRotationsAsync(first.Id));
-        Assert.Equal("reauthorized", rotation.Reason);
-        Assert.Single(await Store.ListAsync());
+        HistoryEntry rotation = Assert.Single(await Store.ListAsync(first.Id), h => h.AccessTokenFingerprint is not null);
+        Assert.Equal(ConnectionTransition.Reauthorized, rotation.Transition);
+        Assert.Single(await Store.ListAllAsync());
         Assert.Equal(second.AccessToken, (string)(await SandboxIntegrationAsync(1))["accessToken"]!);
     }
 
@@ -146,7 +146,7 @@ public sealed partial class ActivationTests : EndToEndTestBase
 
         Assert.Equal(expected, (int)response.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(await response.Content.ReadAsStringAsync()));
-        Assert.Empty(await Store.ListAsync());
+        Assert.Empty(await Store.ListAllAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(EndpointUrl + "/magento/identity/status?oauth_consumer_key=" + new string('k', 32))).StatusCode);
     }
 
@@ -216,6 +216,6 @@ public sealed class PrivateStoreTests : EndToEndTestBase
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("private", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(await Store.ListAsync());
+        Assert.Empty(await Store.ListAllAsync());
     }
 }

@@ -145,16 +145,16 @@ public sealed partial class ClientAndCliTests : EndToEndTestBase
             "--access-token", (string)credentials["accessToken"]!, "--access-token-secret", (string)credentials["accessTokenSecret"]!, "--db", DatabasePath);
         Assert.Equal(1, badExit);
         Assert.Contains("The signature is invalid", badError, StringComparison.Ordinal);
-        Assert.Empty(await Store.ListAsync());
+        Assert.Empty(await Store.ListAllAsync());
 
         var (exit, _, error) = await CliAsync("stores", "add", "--url", url, "--consumer-key", (string)credentials["consumerKey"]!, "--consumer-secret", (string)credentials["consumerSecret"]!,
             "--access-token", (string)credentials["accessToken"]!, "--access-token-secret", (string)credentials["accessTokenSecret"]!, "--db", DatabasePath);
         Assert.True(exit == 0, error);
-        StoreConnection added = Assert.Single(await Store.ListAsync());
+        StoreConnection added = Assert.Single(await Store.ListAllAsync());
         Assert.Equal((StoreStatus.Active, "default"), (added.Status, added.StoreName));
 
         Assert.Equal(0, (await CliAsync("stores", "remove", added.ConsumerKey, "--db", DatabasePath)).Exit);
-        Assert.Empty(await Store.ListAsync());
+        Assert.Empty(await Store.ListAllAsync());
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed partial class ClientAndCliTests : EndToEndTestBase
         await ActiveStoreAsync();
         Assert.Equal(2, (await CliAsync("call", "nope", "GET", "/V1/orders", "--db", DatabasePath)).Exit);
         Assert.Equal(2, (await CliAsync("call", "nope", "FETCH", "/V1/orders", "--db", DatabasePath)).Exit);
-        Assert.Equal(2, (await CliAsync("call", (await Store.ListAsync())[0].ConsumerKey, "POST", "/V1/products", "--data", "{not json", "--db", DatabasePath)).Exit);
+        Assert.Equal(2, (await CliAsync("call", (await Store.ListAllAsync())[0].ConsumerKey, "POST", "/V1/products", "--data", "{not json", "--db", DatabasePath)).Exit);
     }
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]

@@ -127,9 +127,10 @@ public sealed class SupersedeTests : EndToEndTestBase
         var newer = await CreateIntegrationAsync("new");
         await ActivateAsync(2);
         await WaitForActiveAsync((string)newer["consumerKey"]!);
-        StoreConnection retired = await WaitForAsync(first.ConsumerKey, s => s.Status == StoreStatus.Revoked);
+        StoreConnection retired = await WaitForAsync(first.ConsumerKey, s => s.Status == StoreStatus.Superseded);
 
         Assert.Contains("Superseded", retired.StatusReason, StringComparison.Ordinal);
-        Assert.Equal("superseded", Assert.Single(await Store.ListRotationsAsync(first.Id)).Reason);
+        Assert.Equal((await Store.FindByConsumerKeyAsync((string)newer["consumerKey"]!))!.Id, retired.SupersededBy);
+        Assert.Equal(ConnectionTransition.Superseded, Assert.Single(await Store.ListAsync(first.Id), h => h.AccessTokenFingerprint is not null).Transition);
     }
 }

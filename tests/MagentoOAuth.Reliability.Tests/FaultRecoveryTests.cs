@@ -39,7 +39,7 @@ public sealed class FaultRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
         var clock = Stopwatch.StartNew();
         List<JsonObject> activations = await harness.ActivateAllAsync(integrations, 50);
         await Task.Delay(TimeSpan.FromSeconds(4));
-        Assert.DoesNotContain(await _stores[0].ListAsync(), s => s.Status == StoreStatus.Active);
+        Assert.DoesNotContain(await _stores[0].ListAllAsync(), s => s.Status == StoreStatus.Active);
         await PutFaultsAsync(harness);
 
         Dictionary<string, StoreConnection> settled = await ReliabilityHarness.WaitSettledAsync(_stores[0], Keys(integrations));

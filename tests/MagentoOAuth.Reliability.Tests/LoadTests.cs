@@ -4,9 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using MagentoOAuth.Storage;
 using MagentoOAuth.Storage.Encryption;
-using MagentoOAuth.Storage.Postgres;
+using MagentoOAuth.Storage.PostgreSql;
 using MagentoOAuth.Storage.Sqlite;
-using MagentoOAuth.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace MagentoOAuth.Reliability.Tests;
@@ -41,8 +40,8 @@ public sealed class LoadTests(ITestOutputHelper output)
         await using ThrowawayPostgres server = await ThrowawayPostgres.StartAsync();
         string url = await server.CreateDatabaseAsync();
         var protector = new SecretProtector(RandomNumberGenerator.GetBytes(32));
-        await using PostgresCredentialStore a = await PostgresCredentialStore.OpenAsync(url, protector);
-        await using PostgresCredentialStore b = await PostgresCredentialStore.OpenAsync(url, protector);
+        await using PostgreSqlCredentialStore a = await PostgreSqlCredentialStore.OpenAsync(url, protector);
+        await using PostgreSqlCredentialStore b = await PostgreSqlCredentialStore.OpenAsync(url, protector);
         await RunAsync("PostgreSQL", [a, b]);
     }
 
@@ -57,7 +56,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         clock.Stop();
 
         Assert.All(activations, a => Assert.Equal(200, (int?)a["callbackStatus"]));
-        Assert.Equal(Activations, (await stores[1].ListAsync()).Count);
+        Assert.Equal(Activations, (await stores[1].ListAllAsync()).Count);
         Assert.Equal(Activations, settled.Values.Count(s => s.Status == StoreStatus.Active));
         Assert.Equal(0, await harness.RepeatedRequestTokensAsync());
 

@@ -67,7 +67,7 @@ public sealed class ReliabilityHarness : IAsyncDisposable
         Dictionary<string, StoreConnection> found = [];
         while (DateTime.UtcNow < until)
         {
-            found = (await store.ListAsync()).Where(s => keys.Contains(s.ConsumerKey)).ToDictionary(s => s.ConsumerKey);
+            found = (await store.ListAllAsync()).Where(s => keys.Contains(s.ConsumerKey)).ToDictionary(s => s.ConsumerKey);
             if (found.Count == keys.Count && found.Values.All(s => s.Status is not (StoreStatus.Pending or StoreStatus.Exchanging)))
             {
                 return found;

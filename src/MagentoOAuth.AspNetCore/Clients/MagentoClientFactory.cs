@@ -1,3 +1,4 @@
+using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.Http;
 using MagentoOAuth.Signing;
 using MagentoOAuth.Storage;
@@ -7,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace MagentoOAuth.AspNetCore.Clients;
 
 /// <summary>
-/// Builds per-store clients over IHttpClientFactory's pooled handlers: signing (<see cref="MagentoOAuthHandler"/>), and
-/// <see cref="RevocationHandler"/>, which marks the store revoked when Magento says its token no longer exists.
+/// Builds per-store clients over IHttpClientFactory's pooled handlers:
+/// <see cref="ConnectionHandler"/> (current credentials, refused at once when not active) → <see cref="RevocationHandler"/>
+/// → <see cref="ProfileFallbackHandler"/> → <see cref="MagentoOAuthHandler"/> (signing) → the pooled connection.
 /// </summary>
 internal sealed class MagentoClientFactory(
     IHttpMessageHandlerFactory handlers,
-    ICredentialStore store,
+    ConnectionCredentialsCache cache,
+    ConnectionLifecycle lifecycle,
     IOptions<MagentoIntegrationOptions> options,
     TimeProvider time,
     ILoggerFactory loggers) : IMagentoClientFactory
@@ -22,13 +25,23 @@ internal sealed class MagentoClientFactory(
     public HttpClient CreateClient(StoreConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        OAuthCredentials credentials = connection.AccessCredentials
-            ?? throw new InvalidOperationException($"The store {connection.StoreBaseUrl} has no access token yet (status {connection.Status}).");
+        return Create(new Uri(connection.StoreBaseUrl), connection.Id);
+    }
+
+    public HttpClient CreateClient(Guid connectionId)
+    {
+        // The base address needs the store URL; it is read once here (a connection's store URL never changes).
+        StoreConnection connection = cache.RefreshAsync(connectionId, CancellationToken.None).AsTask().GetAwaiter().GetResult()
+            ?? throw new ArgumentException($"No stored connection has the id {connectionId}.", nameof(connectionId));
+        return Create(new Uri(connection.StoreBaseUrl), connectionId);
+    }
+
+    private HttpClient Create(Uri storeBaseUrl, Guid connectionId)
+    {
         var signing = new MagentoOAuthHandler(
             new MagentoOAuthOptions
             {
-                CredentialsProvider = (_, _) => ValueTask.FromResult(credentials),
-                Profile = connection.Profile,
+                CredentialsProvider = (request, _) => ValueTask.FromResult(ConnectionRequest.Of(request).AccessCredentials!),
                 SignatureMethod = options.Value.SignatureMethod,
             },
             time,
@@ -38,11 +51,25 @@ internal sealed class MagentoClientFactory(
         };
 
         // The pooled handler's Dispose is a no-op, so disposing this client never closes shared connections.
-        var fallback = new ProfileFallbackHandler(store, connection.Id, connection.Profile) { InnerHandler = signing };
-        return new HttpClient(new RevocationHandler(store, connection.Id, time) { InnerHandler = fallback })
+        HttpMessageHandler chain = new ConnectionHandler(cache, connectionId)
         {
-            BaseAddress = new Uri(new Uri(connection.StoreBaseUrl), "rest/"),
-            Timeout = options.Value.RequestTimeout,
+            InnerHandler = new RevocationHandler(cache, lifecycle) { InnerHandler = new ProfileFallbackHandler(lifecycle) { InnerHandler = signing } },
         };
+        return new HttpClient(chain) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = options.Value.RequestTimeout };
+    }
+
+    /// <summary>For the exchange's verification call: the tokens being verified, fixed, no revocation or fallback.</summary>
+    internal HttpClient CreateVerificationClient(StoreConnection connection)
+    {
+        OAuthCredentials credentials = connection.AccessCredentials
+            ?? throw new InvalidOperationException($"The connection {connection.Id} has no access token to verify.");
+        var signing = new MagentoOAuthHandler(
+            new MagentoOAuthOptions { CredentialsProvider = (_, _) => ValueTask.FromResult(credentials), Profile = connection.Profile, SignatureMethod = options.Value.SignatureMethod },
+            time,
+            loggers.CreateLogger<MagentoOAuthHandler>())
+        {
+            InnerHandler = handlers.CreateHandler(HandlerName),
+        };
+        return new HttpClient(signing) { BaseAddress = new Uri(new Uri(connection.StoreBaseUrl), "rest/"), Timeout = options.Value.RequestTimeout };
     }
 }

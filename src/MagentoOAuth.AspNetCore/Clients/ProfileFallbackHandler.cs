@@ -1,17 +1,17 @@
 using System.Net;
+using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.Errors;
 using MagentoOAuth.Http;
 using MagentoOAuth.Signing;
-using MagentoOAuth.Storage;
 
 namespace MagentoOAuth.AspNetCore.Clients;
 
 /// <summary>
 /// When a store answers "The signature is invalid" to a request that is not portable (a SKU with '/', indices 2 and
 /// 10), the request is sent again, once per signer generation that reads it differently, and the profile that works is
-/// remembered on the store, so later calls are signed that way from the start. Portable requests are never retried.
+/// remembered on the connection, so later calls are signed that way from the start. Portable requests are never retried.
 /// </summary>
-internal sealed class ProfileFallbackHandler(ICredentialStore store, Guid storeId, SignatureProfile current) : DelegatingHandler
+internal sealed class ProfileFallbackHandler(ConnectionLifecycle lifecycle) : DelegatingHandler
 {
     // Newest first: G4 and G2 cover most stores in the wild; G1 differs from G2 only in accepting HMAC-SHA1.
     private static readonly SignatureProfile[] Order = [SignatureProfile.MagentoG4, SignatureProfile.MagentoG2, SignatureProfile.MagentoG3, SignatureProfile.MagentoG1];
@@ -31,11 +31,13 @@ internal sealed class ProfileFallbackHandler(ICredentialStore store, Guid storeI
             return response;
         }
 
+        SignatureProfile current = request.Options.TryGetValue(MagentoOAuthHandler.ProfileOption, out SignatureProfile p) ? p : SignatureProfile.Rfc5849;
         var sent = new OAuthRequest(request.Method.Method, PortableRequest.ToPortableUri(request.RequestUri)) { Profile = current };
         var candidates = PortabilityAnalyzer.Analyze(sent).SelectMany(i => i.Generations).Distinct().ToHashSet();
         foreach (SignatureProfile profile in Order.Where(candidates.Contains))
         {
-            using HttpRequestMessage retry = Clone(request, body, profile);
+            using HttpRequestMessage retry = ConnectionRequest.Copy(request, body);
+            retry.Options.Set(MagentoOAuthHandler.ProfileOption, profile);
             HttpResponseMessage answer = await base.SendAsync(retry, cancellationToken);
             if (answer.StatusCode == HttpStatusCode.Unauthorized)
             {
@@ -48,43 +50,10 @@ internal sealed class ProfileFallbackHandler(ICredentialStore store, Guid storeI
             }
 
             response.Dispose();
-            await RememberAsync(profile, cancellationToken);
+            await lifecycle.SetProfileAsync(ConnectionRequest.Of(request).Id, profile, cancellationToken);
             return answer;
         }
 
         return response;
-    }
-
-    private async Task RememberAsync(SignatureProfile profile, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            StoreConnection? latest = await store.FindAsync(storeId, cancellationToken);
-            if (latest is null || latest.Profile == profile || await store.UpdateAsync(latest with { Profile = profile }, latest.Version, cancellationToken))
-            {
-                return;
-            }
-        }
-    }
-
-    private static HttpRequestMessage Clone(HttpRequestMessage original, byte[]? body, SignatureProfile profile)
-    {
-        var copy = new HttpRequestMessage(original.Method, original.RequestUri) { Version = original.Version, VersionPolicy = original.VersionPolicy };
-        foreach (var header in original.Headers.Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)))
-        {
-            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        if (body is not null)
-        {
-            copy.Content = new ByteArrayContent(body);
-            foreach (var header in original.Content!.Headers)
-            {
-                copy.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-
-        copy.Options.Set(MagentoOAuthHandler.ProfileOption, profile);
-        return copy;
     }
 }

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json;
-using MagentoOAuth.AspNetCore.Clients;
-using MagentoOAuth.AspNetCore.Endpoints.Callback;
+using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.Errors;
-using MagentoOAuth.Exchange;
-using MagentoOAuth.Signing;
 using MagentoOAuth.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,20 +9,25 @@ using Microsoft.Extensions.Options;
 namespace MagentoOAuth.AspNetCore.Exchange;
 
 /// <summary>
-/// Runs each store's exchange: request token (only within the consumer expiry, Magento: I/Model/Oauth/Consumer.php),
-/// access token (no time limit), then a signed <c>GET /V1/store/storeConfigs</c>. Each step is persisted before the next,
-/// so after a crash the store resumes where it stopped; the request token is never asked for twice. Passing failures
-/// (5xx, timeouts, refused connections) are retried with growing delays; Magento's refusals fail the store with the reason.
+/// Drives unfinished connections through their exchange: the queue, the scan for unfinished rows (an indexed query,
+/// never the whole table), and the concurrency. Each step is persisted through <see cref="ConnectionLifecycle"/> before
+/// the next, so after a crash the store resumes where it stopped and the request token is never asked for twice.
+/// Leases (<see cref="ExchangeLease"/>) keep two instances off one store; <see cref="ExchangeRetryPolicy"/> decides retries.
 /// </summary>
 internal sealed class ExchangeWorker(
     ExchangeQueue queue,
-    ICredentialStore store,
-    MagentoTokenClient tokenClient,
-    IMagentoClientFactory clients,
+    IConnectionStore connections,
+    ExchangeLease lease,
+    ExchangeSteps steps,
+    ExchangeRetryPolicy retry,
+    ConnectionLifecycle lifecycle,
     IOptions<MagentoIntegrationOptions> options,
     TimeProvider time,
     ILogger<ExchangeWorker> logger) : BackgroundService
 {
+    /// <summary>How many unfinished rows one scan reads at most; the next scan reads the next ones as these finish.</summary>
+    internal const int ScanBatch = 1000;
+
     private readonly MagentoIntegrationOptions _options = options.Value;
     private readonly ConcurrentDictionary<Guid, byte> _running = new();
 
@@ -51,7 +51,17 @@ internal sealed class ExchangeWorker(
         var tasks = new List<Task>();
         try
         {
-            await ReadQueueAsync(tasks, slots, stoppingToken);
+            await foreach (Guid id in queue.ReadAllAsync(stoppingToken))
+            {
+                if (!_running.TryAdd(id, 0))
+                {
+                    continue;
+                }
+
+                await slots.WaitAsync(stoppingToken);
+                tasks.RemoveAll(t => t.IsCompleted);
+                tasks.Add(Task.Run(() => RunOneAsync(id, slots, stoppingToken), CancellationToken.None));
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -62,52 +72,37 @@ internal sealed class ExchangeWorker(
         await scanning;
     }
 
-    private async Task ReadQueueAsync(List<Task> tasks, SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task RunOneAsync(Guid id, SemaphoreSlim slots, CancellationToken stoppingToken)
     {
-        await foreach (Guid id in queue.ReadAllAsync(stoppingToken))
+        try
         {
-            if (!_running.TryAdd(id, 0))
+            try
             {
-                continue;
+                await RunAsync(id, stoppingToken);
             }
-
-            await slots.WaitAsync(stoppingToken);
-            tasks.RemoveAll(t => t.IsCompleted);
-            tasks.Add(Task.Run(async () =>
+            finally
             {
-                try
-                {
-                    try
-                    {
-                        // RunAsync claims the store before each step and stops when another instance holds it.
-                        await RunAsync(id, stoppingToken);
-                    }
-                    finally
-                    {
-                        // Releases only a claim this instance holds.
-                        await store.ReleaseAsync(id, _options.InstanceId, CancellationToken.None);
-                    }
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                }
-                catch (Exception e)
-                {
-                    Log.ExchangeCrashed(logger, id.ToString(), e);
-                }
-                finally
-                {
-                    _running.TryRemove(id, out _);
-                    slots.Release();
-                }
-            }, CancellationToken.None));
+                // Releases only a claim this instance holds.
+                await lease.ReleaseAsync(id);
+            }
         }
-
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.ExchangeCrashed(logger, id.ToString(), e);
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+            slots.Release();
+        }
     }
 
     /// <summary>
     /// Finds unfinished exchanges at start-up (resume after a crash) and then every <see cref="MagentoIntegrationOptions.ScanInterval"/>
-    /// (take over from an instance that died: its claim lapses). Claims keep two instances off one store.
+    /// (take over from an instance that died: its claim lapses).
     /// </summary>
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
@@ -117,13 +112,17 @@ internal sealed class ExchangeWorker(
         {
             try
             {
-                var unfinished = (await store.ListAsync(stoppingToken)).Where(s => s.Status is StoreStatus.Pending or StoreStatus.Exchanging).ToList();
+                IReadOnlyList<StoreConnection> unfinished = await connections.ListUnfinishedAsync(ScanBatch, stoppingToken);
                 if (first && unfinished.Count > 0)
                 {
                     Log.Resuming(logger, unfinished.Count);
                 }
 
-                unfinished.ForEach(s => queue.Enqueue(s.Id));
+                foreach (StoreConnection s in unfinished.Where(s => !_running.ContainsKey(s.Id)))
+                {
+                    queue.Enqueue(s.Id);
+                }
+
                 first = false;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -146,256 +145,74 @@ internal sealed class ExchangeWorker(
         }
     }
 
-    /// <summary>
-    /// Renews the claim every third of the lease until <paramref name="claim"/> is cancelled. Returns true, after
-    /// cancelling <paramref name="claim"/>, if the claim was lost to another instance.
-    /// </summary>
-    private async Task<bool> HeartbeatAsync(Guid id, CancellationTokenSource claim)
-    {
-        try
-        {
-            while (!claim.IsCancellationRequested)
-            {
-                await Task.Delay(_options.ClaimLease / 3, time, claim.Token);
-                if (!await ClaimAsync(id, claim.Token))
-                {
-                    await claim.CancelAsync();
-                    return true;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return false;
-    }
-
-    /// <summary>Claims (or renews the claim on) a store for this instance.</summary>
-    private Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = time.GetUtcNow();
-        return store.TryClaimAsync(id, _options.InstanceId, now, now + _options.ClaimLease, cancellationToken);
-    }
-
-    /// <summary>Drives one store to active or failed.</summary>
+    /// <summary>Drives one store to active, superseded or failed.</summary>
     internal async Task RunAsync(Guid id, CancellationToken cancellationToken)
     {
         int attempt = 0;
         while (true)
         {
-            // Claim (or renew) before reading: what is read after the claim cannot be changed by another instance,
-            // so no step ever runs on a stale copy. If another instance holds the store, stop here.
-            if (!await ClaimAsync(id, cancellationToken))
+            // Claim (or renew) before reading: what is read after the claim cannot be changed by another instance's
+            // exchange, so no step ever runs on a stale copy. If another instance holds the store, stop here.
+            if (!await lease.ClaimAsync(id, cancellationToken))
             {
                 return;
             }
 
-            StoreConnection? current = await store.FindAsync(id, cancellationToken);
+            StoreConnection? current = await connections.FindAsync(id, cancellationToken);
             if (current is null || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
             {
                 return;
             }
 
-            // While the step runs, a heartbeat keeps the claim; if it is lost (this instance stalled past the lease and
-            // another took over), the step is abandoned rather than raced.
-            using var claim = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
-            Task<bool> heartbeat = HeartbeatAsync(id, claim);
+            using var hold = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
+            Task<bool> heartbeat = lease.HoldAsync(id, hold);
             bool claimLost = false;
             try
             {
-                StoreConnection next;
+                ExchangeSteps.Outcome outcome;
                 try
                 {
-                    next = await StepAsync(current, claim.Token);
+                    outcome = await steps.RunAsync(current, hold.Token);
                 }
                 finally
                 {
-                    await claim.CancelAsync();
+                    await hold.CancelAsync();
                     claimLost = await heartbeat;
                 }
 
-                // If someone else changed the store meanwhile (a Reauthorize arrived), the save is refused and the next
-                // turn of the loop reads it again.
-                await SaveAsync(current, next, _drain.Token);
+                // If another change arrived meanwhile (a Reauthorize), nothing is stored and the next turn reads it again.
+                StoreConnection? saved = outcome.Verified
+                    ? await lifecycle.ActivateAsync(current, c => outcome.Apply(c) with { Attempts = c.Attempts + 1 }, _drain.Token)
+                    : await lifecycle.AdvanceAsync(current, c => outcome.Apply(c) with { Attempts = c.Attempts + 1 }, _drain.Token);
+                if (saved is not null)
+                {
+                    Log.StepStored(logger, saved.StoreBaseUrl, saved.Id, saved.Step);
+                }
+
                 attempt = 0;
             }
             catch (Exception) when (claimLost)
             {
                 return;
             }
-            catch (Exception e) when (IsPassing(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (ExchangeRetryPolicy.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
                 attempt++;
-                TimeSpan delay = Delay(attempt);
-                bool requestWindowClosed = current.Step == ExchangeStep.Received && time.GetUtcNow() + delay >= current.ReceivedAt + _options.ConsumerExpiry;
-                if (requestWindowClosed || (current.Step != ExchangeStep.Received && attempt >= _options.MaxAttempts))
+                (TimeSpan delay, string? giveUp) = retry.Decide(current, attempt, time.GetUtcNow(), e);
+                if (giveUp is not null)
                 {
-                    await FailAsync(current, requestWindowClosed
-                        ? $"The store could not be reached before the consumer expired ({_options.ConsumerExpiry.TotalSeconds:0} s after the credentials arrived): {Describe(e)}. Click Reauthorize in the Magento admin to try again."
-                        : $"The store kept failing at step {current.Step} after {attempt} attempts: {Describe(e)}.", cancellationToken);
+                    await lifecycle.FailAsync(current, giveUp, cancellationToken);
                     return;
                 }
 
-                Log.ExchangeRetrying(logger, current.StoreBaseUrl, current.Step, Describe(e), attempt, (long)delay.TotalMilliseconds);
+                Log.ExchangeRetrying(logger, current.StoreBaseUrl, current.Step, ExchangeRetryPolicy.Describe(e), attempt, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, time, cancellationToken);
             }
             catch (MagentoOAuthException e)
             {
-                await FailAsync(current, Explain(current, e), cancellationToken);
+                await lifecycle.FailAsync(current, ExchangeSteps.Explain(current, e), cancellationToken);
                 return;
             }
         }
-    }
-
-    private async Task<StoreConnection> StepAsync(StoreConnection s, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = time.GetUtcNow();
-        var baseUrl = new Uri(s.StoreBaseUrl);
-        switch (s.Step)
-        {
-            case ExchangeStep.Received:
-                if (now >= s.ReceivedAt + _options.ConsumerExpiry)
-                {
-                    throw new MagentoOAuthException(MagentoProblem.ConsumerKeyExpired, null, null,
-                        $"The exchange could not start within the consumer expiry ({_options.ConsumerExpiry.TotalSeconds:0} s) of the credential POST.",
-                        "Click Reauthorize on the integration in the Magento admin.");
-                }
-
-                OAuthToken request = await tokenClient.GetRequestTokenAsync(baseUrl, new OAuthCredentials(s.ConsumerKey, s.ConsumerSecret), cancellationToken);
-                return s with { Status = StoreStatus.Exchanging, Step = ExchangeStep.RequestToken, RequestToken = request.Token, RequestTokenSecret = request.Secret, StatusReason = "Request token received." };
-
-            case ExchangeStep.RequestToken:
-                OAuthToken access = await tokenClient.GetAccessTokenAsync(baseUrl,
-                    new OAuthCredentials(s.ConsumerKey, s.ConsumerSecret, s.RequestToken!, s.RequestTokenSecret!), s.Verifier!, cancellationToken);
-                return s with { Status = StoreStatus.Exchanging, Step = ExchangeStep.AccessToken, AccessToken = access.Token, AccessTokenSecret = access.Secret, RequestToken = null, RequestTokenSecret = null, Verifier = null, StatusReason = "Access token received; verifying." };
-
-            default:
-                return await VerifyAsync(s, cancellationToken);
-        }
-    }
-
-    /// <summary>A signed <c>GET /V1/store/storeConfigs</c> proves the tokens work, and tells the store's name, locale and currency.</summary>
-    private async Task<StoreConnection> VerifyAsync(StoreConnection s, CancellationToken cancellationToken)
-    {
-        using HttpClient client = clients.CreateClient(s);
-        using HttpResponseMessage response = await client.GetAsync("V1/store/storeConfigs", cancellationToken);
-        if (response.StatusCode == HttpStatusCode.OK)
-        {
-            using JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            JsonElement configs = document.RootElement;
-            JsonElement first = configs.ValueKind == JsonValueKind.Array && configs.GetArrayLength() > 0 ? configs[0] : default;
-            string? Text(string name) => first.ValueKind == JsonValueKind.Object && first.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return s with { Status = StoreStatus.Active, Step = ExchangeStep.Verified, StatusReason = null, StoreName = Text("code"), Locale = Text("locale"), Currency = Text("base_currency_code") };
-        }
-
-        MagentoOAuthException error = await MagentoErrorParser.ToExceptionAsync(response, cancellationToken);
-        if (error.Problem == MagentoProblem.NotAuthorized)
-        {
-            // The signature was accepted (the ACL check comes after it); the integration just may not read store settings.
-            return s with { Status = StoreStatus.Active, Step = ExchangeStep.Verified, StatusReason = "Verified; the integration may not read store settings (Magento_Backend::store), so name, locale and currency are unknown." };
-        }
-
-        throw error;
-    }
-
-    private async Task<bool> SaveAsync(StoreConnection before, StoreConnection after, CancellationToken cancellationToken)
-    {
-        after = after with { UpdatedAt = time.GetUtcNow(), Attempts = before.Attempts + 1 };
-        if (!await store.UpdateAsync(after, before.Version, cancellationToken))
-        {
-            return false;
-        }
-
-        Log.StoreStatusChanged(logger, after.StoreBaseUrl, after.Status, after.Step);
-        if (after.Status == StoreStatus.Active)
-        {
-            await SupersedeOlderAsync(after, cancellationToken);
-        }
-
-        if (after.Status != before.Status || after.Status == StoreStatus.Active)
-        {
-            await _options.Events.OnStatusChanged(after);
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// A new integration for a store we already know replaces the old one only now, once its own tokens are verified:
-    /// a forged callback naming a real store never reaches this point, so it can never displace working credentials.
-    /// </summary>
-    private async Task SupersedeOlderAsync(StoreConnection verified, CancellationToken cancellationToken)
-    {
-        foreach (StoreConnection older in await store.ListAsync(cancellationToken))
-        {
-            if (older.Id != verified.Id && older.StoreBaseUrl == verified.StoreBaseUrl && older.Status == StoreStatus.Active)
-            {
-                StoreConnection retired = older with
-                {
-                    Status = StoreStatus.Revoked,
-                    StatusReason = $"Superseded by a newer integration (consumer key {SecretMask.Mask(verified.ConsumerKey)}, store {verified.Id}).",
-                    UpdatedAt = time.GetUtcNow(),
-                };
-                if (await store.UpdateAsync(retired, older.Version, cancellationToken))
-                {
-                    await store.AddRotationAsync(new CredentialRotation(older.Id, older.ConsumerKey, older.AccessToken is null ? null : Fingerprint.Of(older.AccessToken), time.GetUtcNow(), "superseded"), cancellationToken);
-                }
-            }
-        }
-    }
-
-    private async Task FailAsync(StoreConnection current, string reason, CancellationToken cancellationToken)
-    {
-        for (int tries = 0; tries < 5; tries++)
-        {
-            StoreConnection? latest = tries == 0 ? current : await store.FindAsync(current.Id, cancellationToken);
-
-            // Only an unfinished store of the same activation is failed: one that another instance brought to active
-            // (or a new activation) is left alone.
-            if (latest is null || latest.ReceivedAt != current.ReceivedAt || latest.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
-            {
-                return;
-            }
-
-            StoreConnection failed = latest with { Status = StoreStatus.Failed, StatusReason = reason, UpdatedAt = time.GetUtcNow() };
-            if (await store.UpdateAsync(failed, latest.Version, cancellationToken))
-            {
-                Log.StoreStatusChanged(logger, failed.StoreBaseUrl, failed.Status, failed.Step);
-                await _options.Events.OnStatusChanged(failed);
-                return;
-            }
-        }
-    }
-
-    private static string Explain(StoreConnection s, MagentoOAuthException e) => e.Problem switch
-    {
-        MagentoProblem.RequestTokenAlreadyIssued when s.Step == ExchangeStep.Received =>
-            "Magento already issued this activation's request token, but it was not recorded (the process stopped at that moment). Click Reauthorize in the Magento admin.",
-        MagentoProblem.TokenNotFound when s.Step == ExchangeStep.RequestToken =>
-            "Magento already exchanged this activation's request token, but the access token was not recorded (the process stopped at that moment). Click Reauthorize in the Magento admin.",
-        _ => $"{(e.MagentoMessage is null ? string.Empty : $"Magento said \"{e.MagentoMessage}\". ")}{e.Cause} {e.Fix}",
-    };
-
-    private static bool IsPassing(Exception e) => e switch
-    {
-        HttpRequestException => true,
-        TaskCanceledException => true,
-        MagentoOAuthException m => m.Status is >= 500 or 429 or 408 || m.Problem == MagentoProblem.NonceReused,
-        _ => false,
-    };
-
-    private static string Describe(Exception e) => e switch
-    {
-        MagentoOAuthException m => $"HTTP {m.Status} {m.Problem}",
-        TaskCanceledException => "timed out",
-        HttpRequestException h => h.HttpRequestError.ToString(),
-        _ => e.GetType().Name,
-    };
-
-    private TimeSpan Delay(int attempt)
-    {
-        double milliseconds = Math.Min(_options.MaxRetryDelay.TotalMilliseconds, _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(milliseconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MagentoOAuth.Errors;
 using MagentoOAuth.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MagentoOAuth.Cli.Commands;
 
@@ -66,14 +67,33 @@ internal static class CallCommand
 
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             StoreConnection connection = await CliStore.FindAsync(store, parse.GetRequiredValue(reference), cancellationToken);
-            using HttpClient client = StoreClient.Create(connection, store);
+            if (connection.Status != StoreStatus.Active)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"magento-oauth: the store {connection.StoreBaseUrl} is {connection.Status.ToString().ToLowerInvariant()}, not active: {connection.StatusReason}");
+                return CliApp.Failure;
+            }
+
+            var (client, services) = StoreClient.Create(connection, store);
+            await using ServiceProvider provider = services;
+            using HttpClient signed = client;
             using var request = new HttpRequestMessage(new HttpMethod(verb), relative + extra);
             if (body is not null)
             {
                 request.Content = new StringContent(body, Encoding.UTF8, "application/json");
             }
 
-            using HttpResponseMessage response = await client.SendAsync(request, cancellationToken);
+            HttpResponseMessage response;
+            try
+            {
+                response = await signed.SendAsync(request, cancellationToken);
+            }
+            catch (MagentoOAuthException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("magento-oauth: " + e.Message);
+                return CliApp.Failure;
+            }
+
+            using HttpResponseMessage answer = response;
             string text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {

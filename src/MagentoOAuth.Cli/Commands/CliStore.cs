@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MagentoOAuth.Storage;
 using MagentoOAuth.Storage.Encryption;
-using MagentoOAuth.Storage.Postgres;
+using MagentoOAuth.Storage.PostgreSql;
 using MagentoOAuth.Storage.Sqlite;
 
 namespace MagentoOAuth.Cli.Commands;
@@ -25,12 +25,12 @@ internal static class CliStore
     public static async Task<ICredentialStore> OpenAsync(string? db, string? keyFile, CancellationToken cancellationToken)
     {
         string path = DatabasePath(db);
-        bool postgres = PostgresCredentialStore.IsPostgres(path);
+        bool postgres = PostgreSqlCredentialStore.IsPostgres(path);
         byte[] key;
         try
         {
             // A key file is created beside a SQLite file only; instances sharing PostgreSQL must share a key by configuration.
-            key = EncryptionKey.Resolve(keyFile, postgres ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", Path.GetFileNameWithoutExtension(path) + ".key"));
+            key = EncryptionKey.Resolve(keyFile, postgres ? null : Microsoft.Extensions.DependencyInjection.SqliteStorageServiceCollectionExtensions.DefaultKeyFile(path));
         }
         catch (InvalidOperationException e)
         {
@@ -40,7 +40,7 @@ internal static class CliStore
         try
         {
             return postgres
-                ? await PostgresCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken)
+                ? await PostgreSqlCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken)
                 : await SqliteCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
@@ -63,8 +63,14 @@ internal static class CliStore
         }
 
         string url = reference.EndsWith('/') ? reference : reference + "/";
-        var byUrl = (await store.ListAsync(cancellationToken)).Where(s => string.Equals(s.StoreBaseUrl, url, StringComparison.OrdinalIgnoreCase)).ToList();
-        return byUrl.FirstOrDefault(s => s.Status == StoreStatus.Active) ?? byUrl.LastOrDefault()
+        IReadOnlyList<StoreConnection> byUrl = await store.FindByStoreBaseUrlAsync(url, cancellationToken);
+        if (byUrl.Count == 0 && Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed))
+        {
+            // Stored URLs are normalised (lower-case scheme and host); the reference may not be.
+            byUrl = await store.FindByStoreBaseUrlAsync(parsed.AbsoluteUri, cancellationToken);
+        }
+
+        return byUrl.LastOrDefault(s => s.Status == StoreStatus.Active) ?? (byUrl.Count > 0 ? byUrl[^1] : null)
             ?? throw new CliUsageException($"no store '{reference}': give a store id, consumer key or store base URL ('magento-oauth stores list' shows them).");
     }
 }

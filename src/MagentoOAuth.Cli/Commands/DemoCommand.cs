@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -77,7 +78,9 @@ internal static partial class DemoCommand
                 await o.WriteLineAsync($" 6. Stored credentials (encrypted in {db}):");
                 await o.WriteLineAsync($"    consumer key {SecretMask.Mask(connected.ConsumerKey)}  consumer secret ***  access token {SecretMask.Mask(connected.AccessToken)}  access token secret ***");
 
-                using HttpClient api = StoreClient.Create(connected, credentials);
+                var (api, apiServices) = StoreClient.Create(connected, credentials);
+                await using ServiceProvider _ = apiServices;
+                using HttpClient __ = api;
                 const string path = "V1/products?searchCriteria%5BpageSize%5D=3&searchCriteria%5BsortOrders%5D%5B0%5D%5Bfield%5D=price";
                 using HttpResponseMessage response = await api.GetAsync(path, cancellationToken);
                 JsonObject products = await JsonAsync(response, cancellationToken);
@@ -87,15 +90,22 @@ internal static partial class DemoCommand
                     await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    {(string)item!["sku"]!,-14} {(string)item["name"]!,-26} {(decimal)item["price"]!,8:0.00}"));
                 }
 
-                await o.WriteLineAsync("""
+                string me = CliName.Command;
+                (string Command, string Why)[] next =
+                [
+                    ($"{me} sandbox", "a Magento stand-in; its admin is at http://127.0.0.1:8080/admin"),
+                    ($"{me} serve --allow-private-stores", "your endpoint; paste its two URLs into the sandbox admin, then Activate"),
+                    ($"{me} stores list", "the stores that connected (in ./magento-oauth.db)"),
+                    ($"{me} call STORE GET '/V1/products?searchCriteria[pageSize]=5'", "STORE: an id from 'stores list'"),
+                    ($"{me} sign --help", "when a real Magento says \"The signature is invalid\""),
+                ];
+                await o.WriteLineAsync("\nDone: credentials received, exchanged, verified and stored, with no Magento install. Next:");
+                int width = next.Max(n => n.Command.Length);
+                foreach (var (line, why) in next)
+                {
+                    await o.WriteLineAsync($"  {line.PadRight(width)}   # {why}");
+                }
 
-                    Done: credentials received, exchanged, verified and stored, with no Magento install. Next:
-                      magento-oauth sandbox                        # a Magento stand-in; its admin is at http://127.0.0.1:8080/admin
-                      magento-oauth serve --allow-private-stores   # your endpoint; paste its two URLs into the sandbox admin, then Activate
-                      magento-oauth stores list                    # the stores that connected
-                      magento-oauth call <store> GET '/V1/products?searchCriteria[pageSize]=5'
-                      magento-oauth sign --help                    # when a real Magento says "The signature is invalid"
-                    """);
                 return CliApp.Success;
             }
             finally

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MagentoOAuth.AspNetCore;
-using MagentoOAuth.AspNetCore.DataProtection;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -72,7 +71,7 @@ internal static class ServeCommand
                 In the Magento admin (System › Extensions › Integrations › Add New Integration), set:
                   Callback URL:       {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.CallbackPath}
                   Identity Link URL:  {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.IdentityPath}
-                then Save and Activate. 'magento-oauth stores list' shows connected stores. Press Ctrl+C to stop.
+                then Save and Activate. '{CliName.Command} stores list' shows connected stores. Press Ctrl+C to stop.
                 """);
             return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
@@ -88,23 +87,19 @@ internal static class ServeCommand
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddMagentoStorage(store);
 
         // Data Protection signs the identity page's antiforgery token. Its key ring lives in the shared database,
         // encrypted with the configured key, so any instance can confirm a page another instance served.
-        if (store is IDataProtectionKeyStore keys)
+        if (store is IDataProtectionKeyStore)
         {
-            builder.Services.AddDataProtection().SetApplicationName("magento-oauth");
-            builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
-            {
-                o.XmlRepository = new CredentialStoreXmlRepository(keys);
-                o.XmlEncryptor = new StoredKeysXmlEncryptor();
-            });
+            builder.Services.AddDataProtection().SetApplicationName("magento-oauth").PersistKeysToMagentoStorage();
         }
         else
         {
             builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         }
+
         builder.Services.AddMagentoIntegration(configure);
         WebApplication app = builder.Build();
         app.MapMagentoIntegration();

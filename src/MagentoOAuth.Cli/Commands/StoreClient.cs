@@ -2,36 +2,35 @@ using MagentoOAuth.AspNetCore.Clients;
 using MagentoOAuth.Http;
 using MagentoOAuth.Signing;
 using MagentoOAuth.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MagentoOAuth.Cli.Commands;
 
-/// <summary>A signed client for one store from the command line (no DI container): signing, revocation detection, no redirects.</summary>
+/// <summary>Signed clients from the command line, built with the library's public API as an app would.</summary>
 internal static class StoreClient
 {
-    public static HttpClient Create(StoreConnection store, ICredentialStore credentials) =>
-        Create(new Uri(store.StoreBaseUrl), store.AccessCredentials ?? throw new CliUsageException($"the store {store.StoreBaseUrl} has no access token (status {store.Status.ToString().ToLowerInvariant()})."),
-            store.Profile, new RevocationHandler(credentials, store.Id, TimeProvider.System) { InnerHandler = new ProfileFallbackHandler(credentials, store.Id, store.Profile) });
-
-    public static HttpClient Create(Uri storeBaseUrl, OAuthCredentials credentials, SignatureProfile profile = SignatureProfile.Rfc5849, DelegatingHandler? outer = null)
+    /// <summary>
+    /// The library's per-store client (<see cref="IMagentoClientFactory"/>): current credentials, revocation detection,
+    /// the signer-profile fallback, no redirects. Dispose the provider when done.
+    /// </summary>
+    public static (HttpClient Client, ServiceProvider Services) Create(StoreConnection store, ICredentialStore credentials)
     {
-        var signing = new MagentoOAuthHandler(new MagentoOAuthOptions { CredentialsProvider = (_, _) => ValueTask.FromResult(credentials), Profile = profile })
+        ServiceProvider services = new ServiceCollection()
+            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddMagentoStorage(credentials)
+            .AddMagentoIntegration(o => o.RequestTimeout = TimeSpan.FromSeconds(60))
+            .BuildServiceProvider();
+        return (services.GetRequiredService<IMagentoClientFactory>().CreateClient(store), services);
+    }
+
+    /// <summary>A client signing with fixed credentials (to check a manual integration's four values before they are stored).</summary>
+    public static HttpClient Create(Uri storeBaseUrl, OAuthCredentials credentials)
+    {
+        var signing = new MagentoOAuthHandler(new MagentoOAuthOptions { CredentialsProvider = (_, _) => ValueTask.FromResult(credentials) })
         {
             InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false },
         };
-        HttpMessageHandler handler = signing;
-        if (outer is not null)
-        {
-            // The outer chain's innermost handler gets the signing handler.
-            DelegatingHandler innermost = outer;
-            while (innermost.InnerHandler is DelegatingHandler next)
-            {
-                innermost = next;
-            }
-
-            innermost.InnerHandler = signing;
-            handler = outer;
-        }
-
-        return new HttpClient(handler) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = TimeSpan.FromSeconds(60) };
+        return new HttpClient(signing) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 }

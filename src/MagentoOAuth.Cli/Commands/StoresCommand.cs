@@ -6,7 +6,11 @@ using System.Text.Json.Nodes;
 using MagentoOAuth.Errors;
 using MagentoOAuth.Exchange;
 using MagentoOAuth.Signing;
+using MagentoOAuth.AspNetCore;
+using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace MagentoOAuth.Cli.Commands;
 
@@ -27,34 +31,86 @@ internal static class StoresCommand
     {
         var db = CliStore.DatabaseOption();
         var keyFile = CliStore.KeyFileOption();
-        var json = new Option<bool>("--json") { Description = "Print a JSON array (id, storeBaseUrl, consumerKey, status, statusReason, …) for scripts and jq." };
-        var command = new Command("list", "List the stores: status is pending, exchanging, active, failed or revoked.") { db, keyFile, json };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array (id, storeBaseUrl, consumerKey, status, statusReason, supersededBy, …) for scripts and jq; streamed page by page." };
+        var status = new Option<string?>("--status") { Description = "Only stores with this status: pending, exchanging, active, failed, revoked or superseded." };
+        var account = new Option<string?>("--account") { Description = "Only stores linked to this account of your app." };
+        var search = new Option<string?>("--search") { Description = "Only stores whose URL, consumer key or name contains this text." };
+        var command = new Command("list", "List the stores (oldest first): status is pending, exchanging, active, failed, revoked or superseded.") { db, keyFile, json, status, account, search };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            StoreStatus? wanted = null;
+            if (parse.GetValue(status) is { } text)
+            {
+                wanted = Enum.TryParse(text, ignoreCase: true, out StoreStatus parsed) && Enum.IsDefined(parsed) && !int.TryParse(text, out _)
+                    ? parsed
+                    : throw new CliUsageException($"--status '{text}' is not one of pending, exchanging, active, failed, revoked, superseded.");
+            }
+
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
-            IReadOnlyList<StoreConnection> stores = await store.ListAsync(cancellationToken);
+            var query = new ConnectionQuery { Status = wanted, AccountId = parse.GetValue(account), Text = parse.GetValue(search), PageSize = 500 };
             TextWriter output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
-            {
-                await output.WriteLineAsync(new JsonArray(stores.Select(s => (JsonNode)Describe(s)).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return CliApp.Success;
-            }
-
-            if (stores.Count == 0)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("No stores yet: run 'magento-oauth serve' and activate an integration, or 'magento-oauth stores add'.");
-                return CliApp.Success;
-            }
-
-            await output.WriteLineAsync($"{"ID",-36}  {"STATUS",-10}  {"STORE",-40}  {"CONSUMER KEY",-8}  NAME");
-            foreach (StoreConnection s in stores)
-            {
-                await output.WriteLineAsync($"{s.Id,-36}  {Status(s),-10}  {s.StoreBaseUrl,-40}  {SecretMask.Mask(s.ConsumerKey),-12}  {s.StoreName}{(s.StatusReason is null ? string.Empty : "  — " + s.StatusReason)}");
-            }
-
-            return CliApp.Success;
+            return parse.GetValue(json)
+                ? await WriteJsonAsync(store, query, output, cancellationToken)
+                : await WriteTableAsync(store, query, output, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Every page in turn: memory stays that of one page, however many stores there are.</summary>
+    private static async IAsyncEnumerable<StoreConnection> AllAsync(ICredentialStore store, ConnectionQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? after = null;
+        do
+        {
+            ConnectionPage page = await store.ListAsync(query with { After = after }, cancellationToken);
+            foreach (StoreConnection connection in page.Items)
+            {
+                yield return connection;
+            }
+
+            after = page.Next;
+        }
+        while (after is not null);
+    }
+
+    private static async Task<int> WriteJsonAsync(ICredentialStore store, ConnectionQuery query, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = new JsonSerializerOptions { WriteIndented = true };
+        await output.WriteAsync("[");
+        bool first = true;
+        await foreach (StoreConnection s in AllAsync(store, query, cancellationToken))
+        {
+            string item = Describe(s).ToJsonString(options);
+            await output.WriteAsync((first ? "\n  " : ",\n  ") + item.Replace("\n", "\n  ", StringComparison.Ordinal));
+            first = false;
+        }
+
+        await output.WriteLineAsync(first ? "]" : "\n]");
+        return CliApp.Success;
+    }
+
+    private static async Task<int> WriteTableAsync(ICredentialStore store, ConnectionQuery query, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        bool any = false;
+        await foreach (StoreConnection s in AllAsync(store, query, cancellationToken))
+        {
+            if (!any)
+            {
+                await output.WriteLineAsync($"{"ID",-36}  {"STATUS",-10}  {"STORE",-40}  {"CONSUMER KEY",-8}  NAME");
+                any = true;
+            }
+
+            await output.WriteLineAsync($"{s.Id,-36}  {Status(s),-10}  {s.StoreBaseUrl,-40}  {SecretMask.Mask(s.ConsumerKey),-12}  {s.StoreName}{(s.StatusReason is null ? string.Empty : "  — " + s.StatusReason)}");
+        }
+
+        if (!any)
+        {
+            await error.WriteLineAsync(query is { Status: null, AccountId: null, Text: null }
+                ? $"No stores yet: run '{CliName.Command} serve' and activate an integration, or '{CliName.Command} stores add'."
+                : "No stores match.");
+        }
+
+        return CliApp.Success;
     }
 
     private static Command Show()
@@ -62,18 +118,28 @@ internal static class StoresCommand
         var db = CliStore.DatabaseOption();
         var keyFile = CliStore.KeyFileOption();
         var reference = new Argument<string>("STORE") { Description = "A store id, consumer key or store base URL." };
-        var command = new Command("show", "Show one store, with its credential rotations (secrets are never shown).") { reference, db, keyFile };
+        var command = new Command("show", "Show one store with its history: status changes and credential rotations (secrets are never shown).") { reference, db, keyFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             StoreConnection s = await CliStore.FindAsync(store, parse.GetRequiredValue(reference), cancellationToken);
             JsonObject described = Describe(s);
             described["accessToken"] = s.AccessToken is null ? null : SecretMask.Mask(s.AccessToken);
-            described["rotations"] = new JsonArray((await store.ListRotationsAsync(s.Id, cancellationToken)).Select(r => (JsonNode)new JsonObject
+            IReadOnlyList<HistoryEntry> history = await store.ListAsync(s.Id, 100, cancellationToken);
+            described["history"] = new JsonArray(history.Select(h => (JsonNode)new JsonObject
             {
-                ["at"] = r.At.ToString("O", CultureInfo.InvariantCulture),
-                ["reason"] = r.Reason,
-                ["accessTokenFingerprint"] = r.AccessTokenFingerprint,
+                ["at"] = h.At.ToString("O", CultureInfo.InvariantCulture),
+                ["transition"] = JsonNamingPolicy.KebabCaseLower.ConvertName(h.Transition.ToString()),
+                ["from"] = h.From?.ToString().ToLowerInvariant(),
+                ["to"] = h.To.ToString().ToLowerInvariant(),
+                ["reason"] = h.Reason,
+                ["accessTokenFingerprint"] = h.AccessTokenFingerprint,
+            }).ToArray());
+            described["rotations"] = new JsonArray(history.Where(h => h.AccessTokenFingerprint is not null).Select(h => (JsonNode)new JsonObject
+            {
+                ["at"] = h.At.ToString("O", CultureInfo.InvariantCulture),
+                ["reason"] = h.Transition == ConnectionTransition.Superseded ? "superseded" : "reauthorized",
+                ["accessTokenFingerprint"] = h.AccessTokenFingerprint,
             }).ToArray());
             await parse.InvocationConfiguration.Output.WriteLineAsync(described.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return CliApp.Success;
@@ -91,7 +157,7 @@ internal static class StoresCommand
         {
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             StoreConnection s = await CliStore.FindAsync(store, parse.GetRequiredValue(reference), cancellationToken);
-            await store.DeleteAsync(s.Id, cancellationToken);
+            await Lifecycle(store).RemoveAsync(s.Id, cancellationToken);
             await parse.InvocationConfiguration.Error.WriteLineAsync($"Removed {s.StoreBaseUrl} ({s.Id}).");
             return CliApp.Success;
         });
@@ -162,7 +228,7 @@ internal static class StoresCommand
                 Locale = Text("locale"),
                 Currency = Text("base_currency_code"),
             };
-            if (!await store.InsertAsync(connection, cancellationToken))
+            if (!await Lifecycle(store).AddVerifiedAsync(connection, cancellationToken))
             {
                 throw new CliUsageException("a store with this consumer key is already stored ('magento-oauth stores remove' it first).");
             }
@@ -185,9 +251,16 @@ internal static class StoresCommand
         ["locale"] = s.Locale,
         ["currency"] = s.Currency,
         ["accountId"] = s.AccountId,
+        ["accountLinkedAt"] = s.AccountLinkedAt?.ToString("O", CultureInfo.InvariantCulture),
+        ["supersededBy"] = s.SupersededBy?.ToString(),
+        ["createdAt"] = s.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
         ["receivedAt"] = s.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
         ["updatedAt"] = s.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The library's lifecycle, as an app would construct it (no host): every change is validated and recorded there.</summary>
+    private static ConnectionLifecycle Lifecycle(ICredentialStore store) =>
+        new(store, store, Options.Create(new MagentoIntegrationOptions()), TimeProvider.System, NullLogger<ConnectionLifecycle>.Instance);
 
     private static string Status(StoreConnection s) => s.Status.ToString().ToLowerInvariant();
 }

@@ -65,7 +65,7 @@ public static class EncryptionKey
         return key;
     }
 
-    private static byte[] Decode(string base64, string source)
+    internal static byte[] Decode(string base64, string source)
     {
         try
         {

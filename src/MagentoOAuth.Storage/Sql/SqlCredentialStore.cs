@@ -7,13 +7,15 @@ namespace MagentoOAuth.Storage.Sql;
 
 /// <summary>
 /// <see cref="ICredentialStore"/> over any ADO.NET database that speaks this dialect (<c>@name</c> parameters,
-/// <c>ON CONFLICT DO NOTHING</c>): the queries and the encryption of secret columns. Backends supply connections and
-/// their own schema migrations. Ids are text, times ISO 8601 UTC text, so both backends store the same values.
+/// <c>ON CONFLICT DO NOTHING</c>, partial indexes): the queries and the encryption of secret columns. Backends supply
+/// connections and their own schema migrations. Ids are text, times ISO 8601 UTC text, so both backends store the same
+/// values. Every query is served by an index; no method reads the whole table.
 /// </summary>
 public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyStore
 {
     private const string Columns = "id, store_base_url, consumer_key, consumer_secret, verifier, request_token, request_token_secret, " +
-        "access_token, access_token_secret, status, status_reason, step, received_at, updated_at, attempts, account_id, store_name, locale, currency, profile, version";
+        "access_token, access_token_secret, status, status_reason, step, received_at, updated_at, attempts, account_id, store_name, locale, currency, profile, version, " +
+        "account_linked_at, superseded_by, created_at";
 
     private readonly SecretProtector _protector;
 
@@ -25,6 +27,16 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
         _protector = protector;
     }
 
+    /// <summary>The case-insensitive LIKE operator of the dialect.</summary>
+    protected virtual string CaseInsensitiveLike => "LIKE";
+
+    /// <summary>The id column compared byte by byte (so keyset paging agrees with ordinal order whatever the collation).</summary>
+    protected virtual string OrdinalId => "id";
+
+    /// <summary>Creates or upgrades the schema; safe when several instances start together.</summary>
+    /// <param name="cancellationToken">Cancels the migration.</param>
+    public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Opens a connection, ready for commands.</summary>
     /// <param name="cancellationToken">Cancels opening.</param>
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
@@ -33,30 +45,48 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
     public async Task<bool> InsertAsync(StoreConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        connection = connection.CreatedAt == default ? connection with { CreatedAt = connection.ReceivedAt } : connection;
         return await ExecuteAsync(
-            $"INSERT INTO stores ({Columns}) VALUES (@id, @base, @key, @secret, @verifier, @rt, @rts, @at, @ats, @status, @reason, @step, @received, @updated, @attempts, @account, @name, @locale, @currency, @profile, 0) ON CONFLICT DO NOTHING",
-            command => Bind(command, connection), cancellationToken) == 1;
+            $"INSERT INTO stores ({Columns}) VALUES (@id, @base, @key, @secret, @verifier, @rt, @rts, @at, @ats, @status, @reason, @step, @received, @updated, @attempts, @account, @name, @locale, @currency, @profile, 0, @linked, @superseded, @created) ON CONFLICT DO NOTHING",
+            command =>
+            {
+                Bind(command, connection);
+                Add(command, "@created", Time(connection.CreatedAt));
+            },
+            cancellationToken) == 1;
     }
 
     /// <inheritdoc />
     public async Task<bool> UpdateAsync(StoreConnection connection, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return await ExecuteAsync("""
-            UPDATE stores SET store_base_url = @base, consumer_key = @key, consumer_secret = @secret, verifier = @verifier,
-                request_token = @rt, request_token_secret = @rts, access_token = @at, access_token_secret = @ats,
-                status = @status, status_reason = @reason, step = @step, received_at = @received, updated_at = @updated,
-                attempts = @attempts, account_id = @account, store_name = @name, locale = @locale, currency = @currency,
-                profile = @profile, version = version + 1
-            WHERE id = @id AND version = @expected
-            """,
-            command =>
-            {
-                Bind(command, connection);
-                Add(command, "@expected", expectedVersion);
-            },
-            cancellationToken) == 1;
+        try
+        {
+            return await ExecuteAsync("""
+                UPDATE stores SET store_base_url = @base, consumer_key = @key, consumer_secret = @secret, verifier = @verifier,
+                    request_token = @rt, request_token_secret = @rts, access_token = @at, access_token_secret = @ats,
+                    status = @status, status_reason = @reason, step = @step, received_at = @received, updated_at = @updated,
+                    attempts = @attempts, account_id = @account, store_name = @name, locale = @locale, currency = @currency,
+                    profile = @profile, account_linked_at = @linked, superseded_by = @superseded, version = version + 1
+                WHERE id = @id AND version = @expected
+                """,
+                command =>
+                {
+                    Bind(command, connection);
+                    Add(command, "@expected", expectedVersion);
+                },
+                cancellationToken) == 1;
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            // Another connection has this consumer key: the update cannot apply, like a version conflict.
+            return false;
+        }
     }
+
+    /// <summary>True when the database refused a write because a unique index already holds the value.</summary>
+    /// <param name="exception">The database's error.</param>
+    protected abstract bool IsUniqueViolation(DbException exception);
 
     /// <inheritdoc />
     public Task<StoreConnection?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
@@ -66,9 +96,68 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
     public Task<StoreConnection?> FindByConsumerKeyAsync(string consumerKey, CancellationToken cancellationToken = default) =>
         FindOneAsync("consumer_key", consumerKey, cancellationToken);
 
+    private async Task<StoreConnection?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoreConnection> found = await QueryAsync($"SELECT {Columns} FROM stores WHERE {column} = @value", c => Add(c, "@value", value), cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoreConnection>> ListAsync(CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {Columns} FROM stores ORDER BY received_at, id", _ => { }, cancellationToken);
+    public Task<IReadOnlyList<StoreConnection>> FindByStoreBaseUrlAsync(string storeBaseUrl, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {Columns} FROM stores WHERE store_base_url = @value ORDER BY created_at, {OrdinalId}", c => Add(c, "@value", storeBaseUrl), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoreConnection>> ListUnfinishedAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return QueryAsync($"SELECT {Columns} FROM stores WHERE status IN (0, 1) ORDER BY received_at, {OrdinalId} LIMIT @limit", c => Add(c, "@limit", limit), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ConnectionPage> ListAsync(ConnectionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var where = new List<string>();
+        IReadOnlyList<StoreConnection> rows = await QueryAsync("", command =>
+        {
+            if (query.Status is { } status)
+            {
+                where.Add("status = @status");
+                Add(command, "@status", (int)status);
+            }
+
+            if (query.AccountId is not null)
+            {
+                where.Add("account_id = @account");
+                Add(command, "@account", query.AccountId);
+            }
+
+            if (!string.IsNullOrEmpty(query.Text))
+            {
+                where.Add($"(store_base_url {CaseInsensitiveLike} @text ESCAPE '\\' OR consumer_key {CaseInsensitiveLike} @text ESCAPE '\\' OR store_name {CaseInsensitiveLike} @text ESCAPE '\\')");
+                Add(command, "@text", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            }
+
+            if (query.After is not null)
+            {
+                ConnectionCursor after = ConnectionCursor.Parse(query.After);
+                where.Add($"(created_at > @after OR (created_at = @after AND {OrdinalId} > @afterId))");
+                Add(command, "@after", Time(after.CreatedAt));
+                Add(command, "@afterId", after.Id.ToString());
+            }
+
+            Add(command, "@limit", query.PageSize + 1);
+            command.CommandText = $"SELECT {Columns} FROM stores {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY created_at, {OrdinalId} LIMIT @limit";
+        }, cancellationToken);
+        if (rows.Count <= query.PageSize)
+        {
+            return new ConnectionPage(rows, null);
+        }
+
+        var page = rows.Take(query.PageSize).ToList();
+        return new ConnectionPage(page, ConnectionCursor.Of(page[^1]).ToString());
+    }
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) =>
@@ -84,8 +173,8 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
             {
                 Add(c, "@id", id.ToString());
                 Add(c, "@owner", owner);
-                Add(c, "@now", Time(now));
-                Add(c, "@until", Time(until));
+                Add(c, "@now", LeaseTime(now));
+                Add(c, "@until", LeaseTime(until));
             },
             cancellationToken) == 1;
 
@@ -100,38 +189,49 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
             cancellationToken);
 
     /// <inheritdoc />
-    public async Task AddRotationAsync(CredentialRotation rotation, CancellationToken cancellationToken = default)
+    public async Task AddAsync(HistoryEntry entry, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(rotation);
-        await ExecuteAsync(
-            "INSERT INTO rotations (store_id, consumer_key, access_token_fingerprint, rotated_at, reason) VALUES (@store, @key, @fingerprint, @at, @reason)",
+        ArgumentNullException.ThrowIfNull(entry);
+        await ExecuteAsync("""
+            INSERT INTO history (store_id, at, transition, from_status, to_status, reason, access_token_fingerprint)
+            SELECT @store, @at, @transition, @from, @to, @reason, @fingerprint WHERE EXISTS (SELECT 1 FROM stores WHERE id = @store)
+            """,
             c =>
             {
-                Add(c, "@store", rotation.StoreId.ToString());
-                Add(c, "@key", rotation.ConsumerKey);
-                Add(c, "@fingerprint", rotation.AccessTokenFingerprint);
-                Add(c, "@at", rotation.At.ToString("O", CultureInfo.InvariantCulture));
-                Add(c, "@reason", rotation.Reason);
+                Add(c, "@store", entry.ConnectionId.ToString());
+                Add(c, "@at", Time(entry.At));
+                Add(c, "@transition", (int)entry.Transition);
+                Add(c, "@from", entry.From is { } from ? (int)from : null);
+                Add(c, "@to", (int)entry.To);
+                Add(c, "@reason", entry.Reason);
+                Add(c, "@fingerprint", entry.AccessTokenFingerprint);
             },
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<CredentialRotation>> ListRotationsAsync(Guid storeId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<HistoryEntry>> ListAsync(Guid connectionId, int limit = 100, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using DbConnection db = await OpenConnectionAsync(cancellationToken);
         await using DbCommand command = db.CreateCommand();
-        command.CommandText = "SELECT consumer_key, access_token_fingerprint, rotated_at, reason FROM rotations WHERE store_id = @store ORDER BY id";
-        Add(command, "@store", storeId.ToString());
-        var rotations = new List<CredentialRotation>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        command.CommandText = """
+            SELECT at, transition, from_status, to_status, reason, access_token_fingerprint FROM
+                (SELECT id, at, transition, from_status, to_status, reason, access_token_fingerprint FROM history WHERE store_id = @store ORDER BY id DESC LIMIT @limit) AS newest
+            ORDER BY id
+            """;
+        Add(command, "@store", connectionId.ToString());
+        Add(command, "@limit", limit);
+        var entries = new List<HistoryEntry>();
+        await using DbDataReader r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
         {
-            rotations.Add(new CredentialRotation(storeId, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetString(3)));
+            entries.Add(new HistoryEntry(connectionId, ParseTime(r.GetString(0)), (ConnectionTransition)Int(r.GetValue(1)),
+                r.IsDBNull(2) ? null : (StoreStatus)Int(r.GetValue(2)), (StoreStatus)Int(r.GetValue(3)),
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
         }
 
-        return rotations;
+        return entries;
     }
 
     // Associated data for key-ring elements: not a store row, so a fixed id.
@@ -161,8 +261,15 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
             Add(c, "@xml", _protector.Protect(xml, KeyRingRow, "dataprotection:" + name));
         }, cancellationToken);
 
-    /// <summary>Times are stored as fixed-width ISO 8601 UTC text, so text order is time order.</summary>
-    protected static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>Times of rows are ISO 8601 UTC text of fixed width ("O"), so text order is time order.</summary>
+    protected static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    // Leases were stored in this format since migration 2; kept so a rolling upgrade compares like with like.
+    private static string LeaseTime(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+
+    private static int Int(object value) => Convert.ToInt32(value, CultureInfo.InvariantCulture);
 
     /// <summary>Adds a parameter (null becomes DBNull).</summary>
     protected static void Add(DbCommand command, string name, object? value)
@@ -183,12 +290,6 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
         command.CommandText = sql;
         bind(command);
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task<StoreConnection?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<StoreConnection> found = await QueryAsync($"SELECT {Columns} FROM stores WHERE {column} = @value", c => Add(c, "@value", value), cancellationToken);
-        return found.Count == 0 ? null : found[0];
     }
 
     private async Task<IReadOnlyList<StoreConnection>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
@@ -215,18 +316,21 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
                 RequestTokenSecret = Secret(6, "request_token_secret"),
                 AccessToken = Secret(7, "access_token"),
                 AccessTokenSecret = Secret(8, "access_token_secret"),
-                Status = (StoreStatus)Convert.ToInt32(r.GetValue(9), CultureInfo.InvariantCulture),
+                Status = (StoreStatus)Int(r.GetValue(9)),
                 StatusReason = Text(10),
-                Step = (ExchangeStep)Convert.ToInt32(r.GetValue(11), CultureInfo.InvariantCulture),
-                ReceivedAt = DateTimeOffset.Parse(r.GetString(12), CultureInfo.InvariantCulture),
-                UpdatedAt = DateTimeOffset.Parse(r.GetString(13), CultureInfo.InvariantCulture),
-                Attempts = Convert.ToInt32(r.GetValue(14), CultureInfo.InvariantCulture),
+                Step = (ExchangeStep)Int(r.GetValue(11)),
+                ReceivedAt = ParseTime(r.GetString(12)),
+                UpdatedAt = ParseTime(r.GetString(13)),
+                Attempts = Int(r.GetValue(14)),
                 AccountId = Text(15),
                 StoreName = Text(16),
                 Locale = Text(17),
                 Currency = Text(18),
-                Profile = (SignatureProfile)Convert.ToInt32(r.GetValue(19), CultureInfo.InvariantCulture),
+                Profile = (SignatureProfile)Int(r.GetValue(19)),
                 Version = Convert.ToInt64(r.GetValue(20), CultureInfo.InvariantCulture),
+                AccountLinkedAt = Text(21) is { } linked ? ParseTime(linked) : null,
+                SupersededBy = Text(22) is { } by ? Guid.Parse(by) : null,
+                CreatedAt = ParseTime(r.GetString(23)),
             });
         }
 
@@ -248,13 +352,15 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
         Add(command, "@status", (int)c.Status);
         Add(command, "@reason", c.StatusReason);
         Add(command, "@step", (int)c.Step);
-        Add(command, "@received", c.ReceivedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-        Add(command, "@updated", c.UpdatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        Add(command, "@received", Time(c.ReceivedAt));
+        Add(command, "@updated", Time(c.UpdatedAt));
         Add(command, "@attempts", c.Attempts);
         Add(command, "@account", c.AccountId);
         Add(command, "@name", c.StoreName);
         Add(command, "@locale", c.Locale);
         Add(command, "@currency", c.Currency);
         Add(command, "@profile", (int)c.Profile);
+        Add(command, "@linked", c.AccountLinkedAt is { } linked ? Time(linked) : null);
+        Add(command, "@superseded", c.SupersededBy?.ToString());
     }
 }

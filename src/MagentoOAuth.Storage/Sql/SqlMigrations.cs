@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace MagentoOAuth.Storage.Sql;
 
-/// <summary>The schema, as numbered steps per backend. Never edit a released step: add the next one.</summary>
+/// <summary>The schema, as numbered steps per backend (for the SQL backends' packages). Never edit a released step: add the next one.</summary>
 internal static class SqlMigrations
 {
     private const string Stores = """
@@ -42,18 +42,49 @@ internal static class SqlMigrations
     // ASP.NET Core Data Protection's key ring, shared by the instances (elements encrypted).
     private const string DataProtectionKeys = "CREATE TABLE dataprotection_keys (name TEXT PRIMARY KEY, xml TEXT NOT NULL)";
 
+    // Issue #9: indexed queries instead of whole-table reads, supersession and link-window columns, one history table
+    // (status changes and rotations) that replaces the rotations table, its rows carried over.
+    private static string Fleet(string idColumn, string orderedId) => $"""
+        ALTER TABLE stores ADD COLUMN account_linked_at TEXT;
+        ALTER TABLE stores ADD COLUMN superseded_by TEXT;
+        ALTER TABLE stores ADD COLUMN created_at TEXT;
+        UPDATE stores SET created_at = received_at;
+        CREATE INDEX stores_by_created ON stores (created_at, {orderedId});
+        CREATE INDEX stores_unfinished ON stores (received_at) WHERE status IN (0, 1);
+        CREATE INDEX stores_by_account ON stores (account_id) WHERE account_id IS NOT NULL;
+        CREATE TABLE history (
+            id {idColumn},
+            store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            transition INTEGER NOT NULL,
+            from_status INTEGER,
+            to_status INTEGER NOT NULL,
+            reason TEXT,
+            access_token_fingerprint TEXT
+        );
+        CREATE INDEX history_by_store ON history (store_id, id);
+        INSERT INTO history (store_id, at, transition, from_status, to_status, reason, access_token_fingerprint)
+            SELECT store_id, rotated_at, CASE reason WHEN 'superseded' THEN 5 ELSE 6 END, NULL, CASE reason WHEN 'superseded' THEN 4 ELSE 0 END, reason, access_token_fingerprint
+            FROM rotations ORDER BY id;
+        DROP TABLE rotations
+        """;
+
+    /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
         (1, Stores + Rotations("INTEGER PRIMARY KEY AUTOINCREMENT")),
         (2, Claims),
         (3, DataProtectionKeys),
+        (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
     ];
 
+    /// <summary>PostgreSQL's steps.</summary>
     public static readonly (int Version, string Sql)[] Postgres =
     [
         (1, Stores + Rotations("BIGSERIAL PRIMARY KEY")),
         (2, Claims),
         (3, DataProtectionKeys),
+        (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.

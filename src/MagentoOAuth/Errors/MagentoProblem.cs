@@ -62,4 +62,7 @@ public enum MagentoProblem
 
     /// <summary>The answer was not what a Magento OAuth endpoint sends (an HTML page, a redirect, a token missing).</summary>
     UnexpectedResponse,
+
+    /// <summary>Not sent: our connection to the store is not active (still exchanging, failed, revoked or superseded), so its tokens would be refused.</summary>
+    ConnectionNotActive,
 }

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using MagentoOAuth.AspNetCore.Exchange;
-using MagentoOAuth.Storage;
+using MagentoOAuth.AspNetCore.Lifecycle;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,82 +98,20 @@ internal static class CallbackEndpoint
             return (400, urlProblem);
         }
 
-        ICredentialStore store = services.GetRequiredService<ICredentialStore>();
-        TimeProvider time = services.GetRequiredService<TimeProvider>();
-        for (int attempt = 0; attempt < 5; attempt++)
+        ReceiveResult result = await services.GetRequiredService<ConnectionLifecycle>()
+            .ReceiveAsync(new ReceivedCredentials(key, secret, verifier, storeUrl.AbsoluteUri), context.RequestAborted);
+        switch (result.Outcome)
         {
-            StoreConnection? known = await store.FindByConsumerKeyAsync(key, context.RequestAborted);
-            DateTimeOffset now = time.GetUtcNow();
-            if (known is null)
-            {
-                var connection = new StoreConnection
-                {
-                    Id = Guid.NewGuid(),
-                    StoreBaseUrl = storeUrl.AbsoluteUri,
-                    ConsumerKey = key,
-                    ConsumerSecret = secret,
-                    Verifier = verifier,
-                    Status = StoreStatus.Pending,
-                    Step = ExchangeStep.Received,
-                    ReceivedAt = now,
-                    UpdatedAt = now,
-                };
-                if (await store.InsertAsync(connection, context.RequestAborted))
-                {
-                    Log.CallbackAccepted(logger, connection.StoreBaseUrl, "new integration");
-                    services.GetRequiredService<ExchangeQueue>().Enqueue(connection.Id);
-                    return (200, null);
-                }
-
-                continue;
-            }
-
-            // Reauthorize: Magento posts the same key and secret with a new verifier. A different secret or store is a
-            // forgery (the key alone is not secret: it is in every Identity Link URL), and must not touch the store.
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(known.ConsumerSecret), Encoding.UTF8.GetBytes(secret)))
-            {
-                return (403, "This consumer key is known with another secret; the credentials were not stored.");
-            }
-
-            if (!string.Equals(known.StoreBaseUrl, storeUrl.AbsoluteUri, StringComparison.Ordinal))
-            {
-                return (403, "This consumer key belongs to another store URL; the credentials were not stored.");
-            }
-
-            StoreConnection reauthorized = known with
-            {
-                Verifier = verifier,
-                RequestToken = null,
-                RequestTokenSecret = null,
-                AccessToken = null,
-                AccessTokenSecret = null,
-                Status = StoreStatus.Pending,
-                StatusReason = "Reauthorized in the Magento admin: exchanging new tokens.",
-                Step = ExchangeStep.Received,
-                ReceivedAt = now,
-                UpdatedAt = now,
-                Attempts = 0,
-            };
-            if (await store.UpdateAsync(reauthorized, known.Version, context.RequestAborted))
-            {
-                if (known.AccessToken is not null)
-                {
-                    // Magento deleted the old access token the moment the merchant clicked Reauthorize.
-                    await store.AddRotationAsync(new CredentialRotation(known.Id, known.ConsumerKey, Fingerprint.Of(known.AccessToken), now, "reauthorized"), context.RequestAborted);
-                }
-
-                Log.CallbackAccepted(logger, known.StoreBaseUrl, "reauthorize");
-                services.GetRequiredService<ExchangeQueue>().Enqueue(known.Id);
+            case ReceiveOutcome.Created or ReceiveOutcome.Reauthorized:
+                Log.CallbackAccepted(logger, result.Connection!.StoreBaseUrl, result.Outcome == ReceiveOutcome.Created ? "new integration" : "reauthorize");
+                services.GetRequiredService<ExchangeQueue>().Enqueue(result.Connection.Id);
                 return (200, null);
-            }
+            case ReceiveOutcome.SecretMismatch:
+                return (403, "This consumer key is known with another secret; the credentials were not stored.");
+            case ReceiveOutcome.StoreMismatch:
+                return (403, "This consumer key belongs to another store URL; the credentials were not stored.");
+            default:
+                return (503, "The store is being changed by another request; Magento's Reauthorize can be clicked again.");
         }
-
-        return (503, "The store is being changed by another request; Magento's Reauthorize can be clicked again.");
     }
-}
-
-/// <summary>A short, one-way fingerprint of a token, for history and logs.</summary>
-internal static class Fingerprint
-{
-    public static string Of(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..12];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Pages;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Antiforgery;
@@ -24,7 +25,7 @@ internal static class IdentityEndpoints
             return;
         }
 
-        StoreConnection? store = await context.RequestServices.GetRequiredService<ICredentialStore>().FindByConsumerKeyAsync(key, context.RequestAborted);
+        StoreConnection? store = await context.RequestServices.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted);
         AntiforgeryTokenSet tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         string statusUrl = prefix + MagentoIntegrationDefaults.IdentityPath + "/status?oauth_consumer_key=" + Uri.EscapeDataString(key);
         await HtmlAsync(context, 200, IdentityPage.Render(store, key, back, prefix + MagentoIntegrationDefaults.IdentityPath, statusUrl, tokens.FormFieldName, tokens.RequestToken ?? string.Empty));
@@ -33,7 +34,7 @@ internal static class IdentityEndpoints
     public static async Task StatusAsync(HttpContext context)
     {
         string key = context.Request.Query["oauth_consumer_key"].ToString();
-        StoreConnection? store = IsKey(key) ? await context.RequestServices.GetRequiredService<ICredentialStore>().FindByConsumerKeyAsync(key, context.RequestAborted) : null;
+        StoreConnection? store = IsKey(key) ? await context.RequestServices.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted) : null;
         context.Response.Headers.CacheControl = "no-store";
         if (store is null)
         {
@@ -69,8 +70,8 @@ internal static class IdentityEndpoints
         IFormCollection form = await context.Request.ReadFormAsync(context.RequestAborted);
         string key = form["oauth_consumer_key"].ToString();
         string back = form["success_call_back"].ToString();
-        ICredentialStore credentials = context.RequestServices.GetRequiredService<ICredentialStore>();
-        StoreConnection? store = IsKey(key) ? await credentials.FindByConsumerKeyAsync(key, context.RequestAborted) : null;
+        IServiceProvider services = context.RequestServices;
+        StoreConnection? store = IsKey(key) ? await services.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted) : null;
         if (store is null)
         {
             await HtmlAsync(context, 404, IdentityPage.Message("Unknown store", "We have no credentials for this integration. Click Activate in the Magento admin."));
@@ -83,22 +84,35 @@ internal static class IdentityEndpoints
             return;
         }
 
+        // The consumer key in this page's URL is not secret: an account is linked only soon after Magento posted the
+        // credentials, and once per activation, so a leaked Identity Link URL cannot be used to take the store over.
+        MagentoIntegrationOptions options = services.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value;
+        DateTimeOffset now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (now > store.ReceivedAt + options.AccountLinkWindow)
+        {
+            await HtmlAsync(context, 403, IdentityPage.Message("This link has expired",
+                $"An account can be linked only within {options.AccountLinkWindow.TotalMinutes:0} minutes after the integration is activated. " +
+                "Click Reauthorize on the integration in the Magento admin (System › Extensions › Integrations) to link it again."));
+            return;
+        }
+
         var link = new LinkAccountContext(context, store);
-        await context.RequestServices.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value.Events.OnLinkAccount(link);
+        await options.Events.OnLinkAccount(link);
         if (link.Handled)
         {
             return;
         }
 
-        if (link.AccountId is not null && link.AccountId != store.AccountId)
+        if (link.AccountId is not null)
         {
-            for (int attempt = 0; attempt < 5; attempt++)
+            LinkResult linked = await services.GetRequiredService<ConnectionLifecycle>().LinkAccountAsync(store.Id, link.AccountId, context.RequestAborted);
+            if (linked is LinkResult.LinkedToAnotherAccount or LinkResult.WindowClosed or LinkResult.UnknownConnection)
             {
-                StoreConnection latest = (await credentials.FindAsync(store.Id, context.RequestAborted))!;
-                if (await credentials.UpdateAsync(latest with { AccountId = link.AccountId }, latest.Version, context.RequestAborted))
-                {
-                    break;
-                }
+                await HtmlAsync(context, 403, IdentityPage.Message("Not linked",
+                    linked == LinkResult.LinkedToAnotherAccount
+                        ? "This activation was already linked to another account. To link the store to a different account, click Reauthorize on the integration in the Magento admin."
+                        : "This link has expired or the integration is gone. Click Reauthorize on the integration in the Magento admin."));
+                return;
             }
         }
 

@@ -6,19 +6,26 @@ using Microsoft.Data.Sqlite;
 namespace MagentoOAuth.Storage.Sqlite;
 
 /// <summary>
-/// <see cref="ICredentialStore"/> on a SQLite file (the embedded default): schema migrations applied on open, WAL
-/// journaling, every secret column encrypted. Several processes on one machine may share the file; many machines
-/// need PostgreSQL.
+/// <see cref="ICredentialStore"/> on a SQLite file (the embedded default): schema migrations, WAL journaling, every
+/// secret column encrypted. Several processes on one machine may share the file; many machines need PostgreSQL.
 /// </summary>
 public sealed class SqliteCredentialStore : SqlCredentialStore
 {
     private readonly string _connectionString;
 
-    private SqliteCredentialStore(string connectionString, SecretProtector protector)
-        : base(protector) => _connectionString = connectionString;
+    /// <summary>Creates the store without touching the file; <see cref="MigrateAsync"/> (or the hosted migration of <c>AddMagentoSqliteStorage</c>) prepares it.</summary>
+    /// <param name="path">The database file, e.g. <c>magento-oauth.db</c>.</param>
+    /// <param name="protector">Encrypts the secrets.</param>
+    public SqliteCredentialStore(string path, SecretProtector protector)
+        : base(protector)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
+    }
 
     /// <summary>The database file.</summary>
-    public string Path { get; private init; } = "";
+    public string Path { get; }
 
     /// <summary>Opens (creating and migrating if needed) the database at <paramref name="path"/>.</summary>
     /// <param name="path">The database file, e.g. <c>magento-oauth.db</c>.</param>
@@ -26,12 +33,14 @@ public sealed class SqliteCredentialStore : SqlCredentialStore
     /// <param name="cancellationToken">Cancels opening.</param>
     public static async Task<SqliteCredentialStore> OpenAsync(string path, SecretProtector protector, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
-        var store = new SqliteCredentialStore(connectionString, protector) { Path = System.IO.Path.GetFullPath(path) };
+        var store = new SqliteCredentialStore(path, protector);
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         return store;
     }
+
+    /// <inheritdoc />
+    protected override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 
     /// <inheritdoc />
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -44,7 +53,8 @@ public sealed class SqliteCredentialStore : SqlCredentialStore
         return connection;
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using DbConnection db = await OpenConnectionAsync(cancellationToken);
         await Run(db, "PRAGMA journal_mode = WAL;", cancellationToken);

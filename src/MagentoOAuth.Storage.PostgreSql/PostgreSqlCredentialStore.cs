@@ -3,31 +3,37 @@ using MagentoOAuth.Storage.Encryption;
 using MagentoOAuth.Storage.Sql;
 using Npgsql;
 
-namespace MagentoOAuth.Storage.Postgres;
+namespace MagentoOAuth.Storage.PostgreSql;
 
 /// <summary>
 /// <see cref="ICredentialStore"/> on PostgreSQL, for many instances sharing one database: the same schema and queries
 /// as SQLite, migrations serialised by an advisory lock so instances starting together migrate once. The encryption
 /// key is shared by configuration, never stored in the database.
 /// </summary>
-public sealed class PostgresCredentialStore : SqlCredentialStore, IAsyncDisposable
+public sealed class PostgreSqlCredentialStore : SqlCredentialStore, IAsyncDisposable
 {
     // An arbitrary constant naming "MagentoOAuth schema migrations" for pg_advisory_xact_lock.
     private const long MigrationLock = 0x4D61_6765_6E74_6F31;
 
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresCredentialStore(NpgsqlDataSource dataSource, SecretProtector protector)
-        : base(protector) => _dataSource = dataSource;
+    /// <summary>Creates the store without connecting; <see cref="MigrateAsync"/> (or the hosted migration of <c>AddMagentoPostgreSqlStorage</c>) prepares the schema.</summary>
+    /// <param name="connection">A <c>postgres://user:password@host:port/database</c> URL or an Npgsql connection string.</param>
+    /// <param name="protector">Encrypts the secrets.</param>
+    public PostgreSqlCredentialStore(string connection, SecretProtector protector)
+        : base(protector)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connection);
+        _dataSource = NpgsqlDataSource.Create(ToConnectionString(connection));
+    }
 
     /// <summary>Opens (and migrates if needed) the database.</summary>
     /// <param name="connection">A <c>postgres://user:password@host:port/database</c> URL or an Npgsql connection string.</param>
     /// <param name="protector">Encrypts the secrets.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public static async Task<PostgresCredentialStore> OpenAsync(string connection, SecretProtector protector, CancellationToken cancellationToken = default)
+    public static async Task<PostgreSqlCredentialStore> OpenAsync(string connection, SecretProtector protector, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connection);
-        var store = new PostgresCredentialStore(NpgsqlDataSource.Create(ToConnectionString(connection)), protector);
+        var store = new PostgreSqlCredentialStore(connection, protector);
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         return store;
     }
@@ -82,7 +88,18 @@ public sealed class PostgresCredentialStore : SqlCredentialStore, IAsyncDisposab
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override string CaseInsensitiveLike => "ILIKE";
+
+    /// <inheritdoc />
+    protected override string OrdinalId => "id COLLATE \"C\"";
+
+    /// <inheritdoc />
+    protected override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <inheritdoc />
+    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection db = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using NpgsqlTransaction transaction = await db.BeginTransactionAsync(cancellationToken);

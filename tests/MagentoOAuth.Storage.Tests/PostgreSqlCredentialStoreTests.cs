@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using MagentoOAuth.Storage.Encryption;
-using MagentoOAuth.Storage.Postgres;
-using MagentoOAuth.Tests.Infrastructure;
+using MagentoOAuth.Storage.PostgreSql;
 using Npgsql;
 
 namespace MagentoOAuth.Storage.Tests;
@@ -20,21 +19,21 @@ public sealed class PostgresFixture : IAsyncLifetime
 public sealed class PostgresTests : ICollectionFixture<PostgresFixture>;
 
 [Collection("postgres")]
-public sealed class PostgresCredentialStoreTests(PostgresFixture postgres) : CredentialStoreConformanceTests
+public sealed class PostgreSqlCredentialStoreTests(PostgresFixture postgres) : CredentialStoreConformanceTests
 {
     private readonly SecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
 
     protected override async Task<ICredentialStore> CreateStoreAsync() =>
-        await PostgresCredentialStore.OpenAsync(await postgres.Server.CreateDatabaseAsync(), _protector);
+        await PostgreSqlCredentialStore.OpenAsync(await postgres.Server.CreateDatabaseAsync(), _protector);
 
     [Fact]
     public async Task No_secret_can_be_read_in_the_database()
     {
         string url = await postgres.Server.CreateDatabaseAsync();
-        await using PostgresCredentialStore store = await PostgresCredentialStore.OpenAsync(url, _protector);
+        await using PostgreSqlCredentialStore store = await PostgreSqlCredentialStore.OpenAsync(url, _protector);
         await store.InsertAsync(NewConnection() with { ConsumerSecret = "CONSUMERSECRETVALUE", AccessToken = "ACCESSTOKENVALUE", AccessTokenSecret = "ACCESSSECRETVALUE" });
 
-        await using var db = new NpgsqlConnection(PostgresCredentialStore.ToConnectionString(url));
+        await using var db = new NpgsqlConnection(PostgreSqlCredentialStore.ToConnectionString(url));
         await db.OpenAsync();
         await using var dump = new NpgsqlCommand("SELECT row_to_json(s)::text FROM stores s", db);
         string rows = (string)(await dump.ExecuteScalarAsync())!;
@@ -50,18 +49,18 @@ public sealed class PostgresCredentialStoreTests(PostgresFixture postgres) : Cre
     public async Task Instances_starting_together_migrate_once()
     {
         string url = await postgres.Server.CreateDatabaseAsync();
-        PostgresCredentialStore[] stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => PostgresCredentialStore.OpenAsync(url, _protector))));
+        PostgreSqlCredentialStore[] stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => PostgreSqlCredentialStore.OpenAsync(url, _protector))));
         try
         {
             Assert.True(await stores[3].InsertAsync(NewConnection()));
-            await using var db = new NpgsqlConnection(PostgresCredentialStore.ToConnectionString(url));
+            await using var db = new NpgsqlConnection(PostgreSqlCredentialStore.ToConnectionString(url));
             await db.OpenAsync();
             await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM schema_migrations", db);
             Assert.Equal(MagentoOAuth.Storage.Sql.SqlMigrations.Postgres.Length, (int)(long)(await count.ExecuteScalarAsync())!); // each step applied once
         }
         finally
         {
-            foreach (PostgresCredentialStore store in stores)
+            foreach (PostgreSqlCredentialStore store in stores)
             {
                 await store.DisposeAsync();
             }
@@ -73,9 +72,9 @@ public sealed class PostgresCredentialStoreTests(PostgresFixture postgres) : Cre
     [InlineData("postgresql://u@h/d", "u", null, 5432, "d")]
     public void Postgres_urls_become_connection_strings(string url, string user, string? password, int port, string database)
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresCredentialStore.ToConnectionString(url));
+        var builder = new NpgsqlConnectionStringBuilder(PostgreSqlCredentialStore.ToConnectionString(url));
         Assert.Equal((user, password, port, database), (builder.Username, builder.Password, builder.Port, builder.Database));
-        Assert.True(PostgresCredentialStore.IsPostgres(url));
-        Assert.False(PostgresCredentialStore.IsPostgres("magento-oauth.db"));
+        Assert.True(PostgreSqlCredentialStore.IsPostgres(url));
+        Assert.False(PostgreSqlCredentialStore.IsPostgres("magento-oauth.db"));
     }
 }

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+
+namespace MagentoOAuth.AspNetCore;
+
+/// <summary>Checks <see cref="MagentoIntegrationOptions"/> at start-up, naming every field that cannot work.</summary>
+internal sealed class MagentoIntegrationOptionsValidator : IValidateOptions<MagentoIntegrationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MagentoIntegrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Positive(TimeSpan value, string field)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"MagentoIntegrationOptions.{field} must be positive (it is {value}).");
+            }
+        }
+
+        Positive(options.ConsumerExpiry, nameof(options.ConsumerExpiry));
+        Positive(options.RetryDelay, nameof(options.RetryDelay));
+        Positive(options.ClaimLease, nameof(options.ClaimLease));
+        Positive(options.ScanInterval, nameof(options.ScanInterval));
+        Positive(options.RequestTimeout, nameof(options.RequestTimeout));
+        Positive(options.AccountLinkWindow, nameof(options.AccountLinkWindow));
+        if (options.CredentialCacheDuration < TimeSpan.Zero)
+        {
+            failures.Add($"MagentoIntegrationOptions.CredentialCacheDuration must not be negative (it is {options.CredentialCacheDuration}).");
+        }
+
+        if (options.MaxRetryDelay < options.RetryDelay)
+        {
+            failures.Add($"MagentoIntegrationOptions.MaxRetryDelay ({options.MaxRetryDelay}) must be at least RetryDelay ({options.RetryDelay}).");
+        }
+
+        if (options.MaxAttempts < 1)
+        {
+            failures.Add($"MagentoIntegrationOptions.MaxAttempts must be at least 1 (it is {options.MaxAttempts}).");
+        }
+
+        if (options.MaxConcurrentExchanges < 1)
+        {
+            failures.Add($"MagentoIntegrationOptions.MaxConcurrentExchanges must be at least 1 (it is {options.MaxConcurrentExchanges}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.InstanceId))
+        {
+            failures.Add("MagentoIntegrationOptions.InstanceId must be set (unique per process; the default is).");
+        }
+
+        if (options.Events is null)
+        {
+            failures.Add("MagentoIntegrationOptions.Events must not be null.");
+        }
+
+        foreach (string host in options.AllowedStoreHosts)
+        {
+            if (string.IsNullOrWhiteSpace(host) || host.Contains('/', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal))
+            {
+                failures.Add($"MagentoIntegrationOptions.AllowedStoreHosts: '{host}' is not a host name (like shop.example.com or .example.com).");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,46 @@
+using MagentoOAuth.Storage;
+using MagentoOAuth.Storage.Sql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a storage backend as every storage interface the integration uses.</summary>
+public static class MagentoStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <paramref name="factory"/>'s backend as <see cref="ICredentialStore"/>, <see cref="IConnectionStore"/>,
+    /// <see cref="IExchangeLeaseStore"/>, <see cref="IConnectionHistory"/> and (when it has one) <see cref="IDataProtectionKeyStore"/>.
+    /// A SQL backend is migrated when the host starts, before anything listens.
+    /// </summary>
+    /// <typeparam name="TStore">The backend.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <param name="factory">Creates the backend (once).</param>
+    public static IServiceCollection AddMagentoStorage<TStore>(this IServiceCollection services, Func<IServiceProvider, TStore> factory)
+        where TStore : class, ICredentialStore
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(factory);
+        services.AddSingleton(factory);
+        services.AddSingleton<ICredentialStore>(p => p.GetRequiredService<TStore>());
+        services.AddSingleton<IConnectionStore>(p => p.GetRequiredService<TStore>());
+        services.AddSingleton<IExchangeLeaseStore>(p => p.GetRequiredService<TStore>());
+        services.AddSingleton<IConnectionHistory>(p => p.GetRequiredService<TStore>());
+        if (typeof(IDataProtectionKeyStore).IsAssignableFrom(typeof(TStore)))
+        {
+            services.AddSingleton(p => (IDataProtectionKeyStore)p.GetRequiredService<TStore>());
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
+        return services;
+    }
+
+    /// <summary>Registers an already opened backend (for example an <see cref="InMemoryCredentialStore"/>) as every storage interface.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="store">The backend.</param>
+    public static IServiceCollection AddMagentoStorage(this IServiceCollection services, ICredentialStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store is SqlCredentialStore sql ? services.AddMagentoStorage(_ => sql) : services.AddMagentoStorage(_ => store);
+    }
+}
