@@ -137,7 +137,7 @@ internal sealed class Measurement(string cli, string database, string key, strin
 
         showTimes.Sort();
         return $"{startSeconds:0.00} s | {rssKb / 1024.0:0} MB | {idleCpu:0.0}% | {status.P50:0.0} / {status.P99:0.0} ms | {callback.P50:0.0} / {callback.P99:0.0} ms | " +
-               $"{listSeconds:0.0} s, {listPeakKb / 1024.0:0} MB, {listRows:N0} lines | {showTimes[2] * 1000:0} ms |";
+               $"{listSeconds:0.0} s, {listPeakKb / 1024.0:0} MB, {listRows:N0} lines | {showTimes[2] * 1000:0} ms";
     }
 
     private static string Random32() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
