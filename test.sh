@@ -29,9 +29,25 @@ trap 'rm -f "$log"' EXIT
 timeout 1800 dotnet test MagentoOAuth.slnx -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
+# --- the packages a user installs: pack the solution, install the CLI from that folder as a .NET tool, run it ----------
+pack_passed=0; pack_failed=0
+work=$(mktemp -d)
+if timeout 900 dotnet pack MagentoOAuth.slnx -c Release -o "$work/packages" >"$work/pack.log" 2>&1 \
+   && timeout 300 dotnet tool install MagentoOAuth.Cli --tool-path "$work/tool" --add-source "$work/packages" >>"$work/pack.log" 2>&1 \
+   && "$work/tool/magento-oauth" sign GET 'https://shop.example.com/rest/V1/products?searchCriteria[pageSize]=5' \
+        --consumer-key k --consumer-secret s --token t --token-secret ts --nonce n --timestamp 1 2>>"$work/pack.log" | grep -q '^OAuth ' \
+   && [ "$(ls "$work/packages"/*.snupkg | wc -l)" -eq "$(ls "$work/packages"/*.nupkg | wc -l)" ]; then
+  echo "Packaging: packed $(ls "$work/packages"/*.nupkg | wc -l) packages with symbols; the installed tool signs."
+  pack_passed=1
+else
+  echo "Packaging FAILED:"; tail -20 "$work/pack.log"
+  pack_failed=1; status=1
+fi
+rm -rf "$work"
+
 # VSTest prints one "Passed!/Failed!  - Failed: N, Passed: N, …" line per test project.
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+passed=$(( $(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}') + pack_passed ))
+failed=$(( $(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}') + pack_failed ))
 projects=$(grep -Ec '^(Passed|Failed)! ' "$log")
 expected=$(find tests -name '*.Tests.csproj' | wc -l)
 if [ "$status" -eq 0 ] && [ "$projects" -lt "$expected" ]; then
