@@ -14,19 +14,19 @@ internal static class CliName
         string? onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, "magento-oauth")).FirstOrDefault(File.Exists);
         bool viaDotnet = process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet";
-        if (!viaDotnet)
-        {
-            return onPath is not null && process is not null && Path.GetFullPath(onPath) == Path.GetFullPath(process) ? "magento-oauth" : process ?? "magento-oauth";
-        }
-
-        if (onPath is not null)
+        if (onPath is not null && (viaDotnet || (process is not null && Path.GetFullPath(onPath) == Path.GetFullPath(process))))
         {
             return "magento-oauth";
         }
 
+        // 'dotnet run' from a clone starts the build's apphost; say it the way the README does.
         string project = Path.Combine("src", "MagentoOAuth.Cli", "MagentoOAuth.Cli.csproj");
-        return File.Exists(project)
-            ? "dotnet run --project src/MagentoOAuth.Cli --"
-            : "dotnet " + Path.Combine(AppContext.BaseDirectory, "magento-oauth.dll");
+        bool fromBuild = viaDotnet || AppContext.BaseDirectory.Replace('\\', '/').Contains("/src/MagentoOAuth.Cli/bin/", StringComparison.Ordinal);
+        if (fromBuild && File.Exists(project))
+        {
+            return "dotnet run --project src/MagentoOAuth.Cli --";
+        }
+
+        return viaDotnet ? "dotnet " + Path.Combine(AppContext.BaseDirectory, "magento-oauth.dll") : process ?? "magento-oauth";
     }
 }
