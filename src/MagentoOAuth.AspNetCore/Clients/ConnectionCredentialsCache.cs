@@ -41,6 +41,10 @@ internal sealed class ConnectionCredentialsCache
         return connection.Status == StoreStatus.Active ? connection : throw NotActive(connection);
     }
 
+    /// <summary>The connection as last seen (any status), reading storage only when it was never seen.</summary>
+    public async ValueTask<StoreConnection?> GetKnownAsync(Guid id, CancellationToken cancellationToken) =>
+        _entries.TryGetValue(id, out var entry) ? entry.Connection : await RefreshAsync(id, cancellationToken);
+
     /// <summary>Reads the connection from storage and keeps it.</summary>
     public async ValueTask<StoreConnection?> RefreshAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -30,8 +30,9 @@ internal sealed class MagentoClientFactory(
 
     public HttpClient CreateClient(Guid connectionId)
     {
-        // The base address needs the store URL; it is read once here (a connection's store URL never changes).
-        StoreConnection connection = cache.RefreshAsync(connectionId, CancellationToken.None).AsTask().GetAwaiter().GetResult()
+        // The base address needs the store URL, which never changes for a connection: from the cache when it has been
+        // seen, else read once (CreateClient is synchronous, as IHttpClientFactory's is).
+        StoreConnection connection = cache.GetKnownAsync(connectionId, CancellationToken.None).AsTask().GetAwaiter().GetResult()
             ?? throw new ArgumentException($"No stored connection has the id {connectionId}.", nameof(connectionId));
         return Create(new Uri(connection.StoreBaseUrl), connectionId);
     }
