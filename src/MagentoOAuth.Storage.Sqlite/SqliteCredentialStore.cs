@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using MagentoOAuth.Storage.Encryption;
 using MagentoOAuth.Storage.Sql;
@@ -11,7 +12,14 @@ namespace MagentoOAuth.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteCredentialStore : SqlCredentialStore
 {
+    // SQLite has one writer per file, and its busy handler is not fair: under load a waiting writer sleeps in steps of up
+    // to 100 ms while others take the lock, and a callback waited a second behind the exchanges' writes. Writers of this
+    // process queue here instead (FIFO), so only writers of other processes meet the busy handler. One gate per file,
+    // whatever the number of store objects over it.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate;
 
     /// <summary>Creates the store without touching the file; <see cref="MigrateAsync"/> (or the hosted migration of <c>AddMagentoSqliteStorage</c>) prepares it.</summary>
     /// <param name="path">The database file, e.g. <c>magento-oauth.db</c>.</param>
@@ -21,6 +29,7 @@ public sealed class SqliteCredentialStore : SqlCredentialStore
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = System.IO.Path.GetFullPath(path);
+        _writeGate = WriteGates.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
     }
 
@@ -41,6 +50,20 @@ public sealed class SqliteCredentialStore : SqlCredentialStore
     /// <inheritdoc />
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
+
+    /// <inheritdoc />
+    protected override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(_writeGate);
+    }
+
+    private sealed class WriteTurn(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
+    }
 
     /// <inheritdoc />
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)

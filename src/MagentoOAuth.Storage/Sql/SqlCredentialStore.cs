@@ -142,7 +142,8 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
             if (query.After is not null)
             {
                 ConnectionCursor after = ConnectionCursor.Parse(query.After);
-                where.Add($"(created_at > @after OR (created_at = @after AND {OrdinalId} > @afterId))");
+                // A row-value comparison, so the planner seeks the (created_at, id) index instead of filtering an OR.
+                where.Add($"(created_at, {OrdinalId}) > (@after, @afterId)");
                 Add(command, "@after", Time(after.CreatedAt));
                 Add(command, "@afterId", after.Id.ToString());
             }
@@ -281,10 +282,18 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>
+    /// Waits for this process's turn to write, for a database that takes one writer at a time; the returned handle ends
+    /// the turn. The default (null) is for databases that take concurrent writers.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>Runs a command that changes rows; returns how many.</summary>
     protected async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bind);
+        using IDisposable? turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using DbConnection db = await OpenConnectionAsync(cancellationToken);
         await using DbCommand command = db.CreateCommand();
         command.CommandText = sql;
