@@ -13,8 +13,15 @@ internal static class ConnectionRequest
     public static StoreConnection Of(HttpRequestMessage request) =>
         request.Options.TryGetValue(Option, out StoreConnection? c) ? c : throw new InvalidOperationException("The request passed no ConnectionHandler.");
 
-    /// <summary>A copy of <paramref name="original"/> (body from <paramref name="body"/>) without its signature, to send again.</summary>
-    public static HttpRequestMessage Copy(HttpRequestMessage original, byte[]? body)
+    /// <summary>
+    /// Buffers the body once (a no-op when it is buffered already), so the request can be sent again without the caller's
+    /// content being read twice or copied: a retry shares the one buffer through <see cref="SharedContent"/>.
+    /// </summary>
+    public static Task BufferAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Content?.LoadIntoBufferAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>A copy of <paramref name="original"/> (its body shared, buffered by <see cref="BufferAsync"/>) without its signature, to send again.</summary>
+    public static HttpRequestMessage Copy(HttpRequestMessage original)
     {
         var copy = new HttpRequestMessage(original.Method, original.RequestUri) { Version = original.Version, VersionPolicy = original.VersionPolicy };
         foreach (var header in original.Headers.Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)))
@@ -22,10 +29,10 @@ internal static class ConnectionRequest
             copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
 
-        if (body is not null)
+        if (original.Content is not null)
         {
-            copy.Content = new ByteArrayContent(body);
-            foreach (var header in original.Content!.Headers)
+            copy.Content = new SharedContent(original.Content);
+            foreach (var header in original.Content.Headers)
             {
                 copy.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
@@ -37,5 +44,23 @@ internal static class ConnectionRequest
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// The original request's buffered body, sent again from the same buffer. Disposing the copy leaves the original to
+    /// its owner (the caller disposes its own request).
+    /// </summary>
+    private sealed class SharedContent(HttpContent buffered) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => buffered.CopyToAsync(stream);
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken) =>
+            buffered.CopyToAsync(stream, cancellationToken);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = buffered.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
     }
 }

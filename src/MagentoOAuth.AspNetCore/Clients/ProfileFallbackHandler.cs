@@ -18,7 +18,7 @@ internal sealed class ProfileFallbackHandler(ConnectionLifecycle lifecycle) : De
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        byte[]? body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        await ConnectionRequest.BufferAsync(request, cancellationToken);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized || request.RequestUri is null)
         {
@@ -36,7 +36,7 @@ internal sealed class ProfileFallbackHandler(ConnectionLifecycle lifecycle) : De
         var candidates = PortabilityAnalyzer.Analyze(sent).SelectMany(i => i.Generations).Distinct().ToHashSet();
         foreach (SignatureProfile profile in Order.Where(candidates.Contains))
         {
-            using HttpRequestMessage retry = ConnectionRequest.Copy(request, body);
+            using HttpRequestMessage retry = ConnectionRequest.Copy(request);
             retry.Options.Set(MagentoOAuthHandler.ProfileOption, profile);
             HttpResponseMessage answer = await base.SendAsync(retry, cancellationToken);
             if (answer.StatusCode == HttpStatusCode.Unauthorized)

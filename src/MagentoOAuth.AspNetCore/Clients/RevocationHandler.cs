@@ -17,7 +17,7 @@ internal sealed class RevocationHandler(ConnectionCredentialsCache cache, Connec
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        byte[]? body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        await ConnectionRequest.BufferAsync(request, cancellationToken);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
@@ -47,7 +47,7 @@ internal sealed class RevocationHandler(ConnectionCredentialsCache cache, Connec
         }
 
         response.Dispose();
-        using HttpRequestMessage again = ConnectionRequest.Copy(request, body);
+        using HttpRequestMessage again = ConnectionRequest.Copy(request);
         again.Options.Set(ConnectionRequest.Option, latest);
         return await base.SendAsync(again, cancellationToken);
     }
