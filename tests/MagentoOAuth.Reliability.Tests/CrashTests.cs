@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using MagentoOAuth.Sandbox;
 using MagentoOAuth.Storage;
@@ -17,8 +14,9 @@ namespace MagentoOAuth.Reliability.Tests;
 /// </summary>
 public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+
     private readonly string _directory = Directory.CreateTempSubdirectory("magento-oauth-crash-").FullName;
-    private readonly List<string> _logs = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -40,11 +38,11 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         string database = Path.Combine(_directory, "magento-oauth.db");
         string keyFile = Path.Combine(_directory, "magento-oauth.key");
         byte[] key = EncryptionKey.Resolve(null, keyFile);
-        int[] ports = [FreePort(), FreePort()];
-        var instances = new Process?[2];
+        int[] ports = [ServeProcess.FreePort(), ServeProcess.FreePort()];
+        var instances = new ServeProcess[2];
         for (int i = 0; i < 2; i++)
         {
-            instances[i] = Serve(ports[i], database, keyFile);
+            instances[i] = ServeProcess.Start(ports[i], database, keyFile, Lease);
         }
 
         // Token answers take 100 ms, so exchanges are in flight whenever a process is killed.
@@ -53,7 +51,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         sandboxOptions.Faults.Add(MagentoOAuth.Sandbox.Faults.SandboxFault.Parse("access:slow=100:1"));
         await using SandboxHost sandbox = await SandboxHost.StartAsync(sandboxOptions);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        await Task.WhenAll(ports.Select(p => WaitForAsync(http, p)));
+        await Task.WhenAll(instances.Select(i => i.WaitReadyAsync(http)));
         await using var harness = new HarnessOnSandbox(sandbox, http);
         List<JsonObject> integrations = await harness.CreateAsync(ports.Select(p => $"http://127.0.0.1:{p}").ToList(), 200);
 
@@ -65,20 +63,17 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             int victim = round % 2;
             if (graceful)
             {
-                // What a rolling deploy or systemd sends: SIGTERM, then a wait.
-                using Process term = Process.Start("kill", ["-TERM", instances[victim]!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-                await term.WaitForExitAsync();
+                await instances[victim].TerminateAsync();
             }
             else
             {
-                instances[victim]!.Kill(entireProcessTree: true);
+                await instances[victim].KillAsync();
             }
 
-            await instances[victim]!.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            instances[victim]!.Dispose();
+            instances[victim].Dispose();
             kills++;
-            instances[victim] = Serve(ports[victim], database, keyFile);
-            await WaitForAsync(http, ports[victim]);
+            instances[victim] = ServeProcess.Start(ports[victim], database, keyFile, Lease);
+            await instances[victim].WaitReadyAsync(http);
         }
 
         List<JsonObject> activations = await activating.WaitAsync(ReliabilityHarness.Patience);
@@ -120,58 +115,11 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         }
         finally
         {
-            foreach (Process? process in instances)
+            foreach (ServeProcess instance in instances)
             {
-                process?.Kill(entireProcessTree: true);
-                process?.WaitForExit(30_000);
-                process?.Dispose();
+                instance.Dispose();
             }
         }
-    }
-
-    private Process Serve(int port, string database, string keyFile)
-    {
-        string cli = Path.Combine(AppContext.BaseDirectory, "magento-oauth.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", database, "--key-file", keyFile, "--allow-private-stores", "--claim-lease", "2"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (_logs) { _logs.Add(e.Data ?? string.Empty); } };
-        process.ErrorDataReceived += (_, e) => { lock (_logs) { _logs.Add(e.Data ?? string.Empty); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task WaitForAsync(HttpClient http, int port)
-    {
-        DateTime until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < until)
-        {
-            try
-            {
-                using HttpResponseMessage response = await http.GetAsync($"http://127.0.0.1:{port}/magento/identity");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        lock (_logs)
-        {
-            throw new TimeoutException($"serve on port {port} did not start: {string.Join('\n', _logs.TakeLast(20))}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The harness's sandbox helpers for instances that run as separate processes.</summary>
