@@ -10,7 +10,8 @@ using MagentoOAuth.Tests.Infrastructure;
 // Fleet-scale load command (issue #9): for each N and backend, fill a database with N stores, then measure
 // 'magento-oauth serve' and 'magento-oauth stores' on it as separate processes, the way an operator runs them.
 //   dotnet run -c Release --project bench/MagentoOAuth.Scale -- [--count 10000,100000] [--backend sqlite,postgres]
-//                                                               [--idle-seconds 60] [--requests 2000] [--cli PATH]
+//                                                               [--idle-seconds 60] [--requests 2000] [--callback-rate 50] [--cli PATH]
+// --cli takes the built .dll (run with 'dotnet exec', as the .NET tool runs) or the native executable of 'dotnet publish -r'.
 // Everything talks to 127.0.0.1 only; every wait is bounded.
 var settings = Settings.Parse(args);
 string cli = settings.Cli ?? Path.Combine(AppContext.BaseDirectory, "cli", "magento-oauth.dll");
@@ -38,7 +39,7 @@ try
                 var seedClock = Stopwatch.StartNew();
                 var samples = await Seeder.SeedAsync(database, key, count, Console.Error);
                 Console.Error.WriteLine($"  seeded in {seedClock.Elapsed.TotalSeconds:0.0} s");
-                var run = new Measurement(cli, database, Convert.ToBase64String(key), directory, sandbox.BaseUrl, settings);
+                var run = new Measurement(cli, database, key, directory, sandbox.BaseUrl, settings);
                 rows.Add($"| {backend} | {count:N0} | {await run.RunAsync(samples)} |");
                 Console.Error.WriteLine(rows[^1]);
             }
@@ -57,12 +58,12 @@ finally
     }
 }
 
-Console.WriteLine("| backend | stores | start to listening | RSS after load | idle CPU (1 core) | status p50 / p99 | callback p50 / p99 | `stores list --json` (time, peak RSS, rows) | `stores show` |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| backend | stores | start to listening | expired backlog failed in | RSS after load | idle CPU (1 core) | status p50 / p99 | callback p50 / p99 | saturated callbacks (rate, p50 / p99) | `stores list --json` (time, peak RSS, rows) | `stores show` |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
 rows.ForEach(Console.WriteLine);
 return 0;
 
-internal sealed record Settings(int[] Counts, string[] Backends, int IdleSeconds, int Requests, string? Cli)
+internal sealed record Settings(int[] Counts, string[] Backends, int IdleSeconds, int Requests, double CallbackRate, string? Cli)
 {
     public static Settings Parse(string[] args)
     {
@@ -72,12 +73,16 @@ internal sealed record Settings(int[] Counts, string[] Backends, int IdleSeconds
             (Value("--backend") ?? "sqlite,postgres").Split(','),
             int.Parse(Value("--idle-seconds") ?? "60", CultureInfo.InvariantCulture),
             int.Parse(Value("--requests") ?? "2000", CultureInfo.InvariantCulture),
+            double.Parse(Value("--callback-rate") ?? "50", CultureInfo.InvariantCulture),
             Value("--cli"));
     }
 }
 
-internal sealed class Measurement(string cli, string database, string key, string directory, Uri sandbox, Settings settings)
+internal sealed class Measurement(string cli, string database, byte[] keyBytes, string directory, Uri sandbox, Settings settings)
 {
+    private readonly string _key = Convert.ToBase64String(keyBytes);
+    private readonly byte[] _keyBytes = keyBytes;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     public async Task<string> RunAsync(IReadOnlyList<MagentoOAuth.Storage.StoreConnection> samples)
@@ -101,23 +106,26 @@ internal sealed class Measurement(string cli, string database, string key, strin
         });
         double startSeconds = clock.Elapsed.TotalSeconds;
 
+        // The seeded 1% of activations whose consumer expired long ago: serve fails them on start, in the background.
+        // Measured, then waited for, so the figures below are the steady state (a start after a crash is the former).
+        await UntilAsync(async () => await Seeder.CountUnfinishedAsync(database, _keyBytes) == 0, TimeSpan.FromMilliseconds(100));
+        double backlogSeconds = clock.Elapsed.TotalSeconds - startSeconds;
+
+        // Warm-up, not counted: the first requests JIT the endpoint, the exchange and the HTTP stack.
+        await TimeAsync(100, 4, i => StatusAsync(http, samples[i % samples.Count].ConsumerKey));
+        await TimeAsync(20, 4, _ => CallbackAsync(http));
+
         // Identity status: what the merchant's popup polls, for stores picked across the whole table.
-        var status = await TimeAsync(settings.Requests, async i =>
-        {
-            using var r = await http.GetAsync($"magento/identity/status?oauth_consumer_key={samples[i % samples.Count].ConsumerKey}");
-            r.EnsureSuccessStatusCode();
-        });
+        var status = await TimeAsync(settings.Requests, 4, i => StatusAsync(http, samples[i % samples.Count].ConsumerKey));
 
         // Callbacks: new integrations (the sandbox does not know them, so each exchange fails fast after the answer).
-        var callback = await TimeAsync(settings.Requests / 4, async _ =>
-        {
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["oauth_consumer_key"] = Random32(), ["oauth_consumer_secret"] = Random32(), ["oauth_verifier"] = Random32(), ["store_base_url"] = sandbox.AbsoluteUri,
-            });
-            using var r = await http.PostAsync("magento/callback", form);
-            r.EnsureSuccessStatusCode();
-        });
+        // At a fixed arrival rate (open loop): the latency a merchant's Magento sees while others activate too.
+        var callback = await AtRateAsync(settings.Requests / 4, settings.CallbackRate, () => CallbackAsync(http));
+
+        // Saturated (closed loop, 4 at a time, each callback's exchange competing for the same 2 cores): the throughput.
+        var saturatedClock = Stopwatch.StartNew();
+        var saturated = await TimeAsync(settings.Requests / 4, 4, _ => CallbackAsync(http));
+        double perSecond = settings.Requests / 4 / saturatedClock.Elapsed.TotalSeconds;
 
         // Idle: let the callbacks' exchanges end, then count CPU over the idle window.
         await Task.Delay(TimeSpan.FromSeconds(5));
@@ -136,17 +144,34 @@ internal sealed class Measurement(string cli, string database, string key, strin
         }
 
         showTimes.Sort();
-        return $"{startSeconds:0.00} s | {rssKb / 1024.0:0} MB | {idleCpu:0.0}% | {status.P50:0.0} / {status.P99:0.0} ms | {callback.P50:0.0} / {callback.P99:0.0} ms | " +
+        return $"{startSeconds:0.00} s | {backlogSeconds:0.0} s | {rssKb / 1024.0:0} MB | {idleCpu:0.0}% | {status.P50:0.0} / {status.P99:0.0} ms | {callback.P50:0.0} / {callback.P99:0.0} ms | {perSecond:0}/s, {saturated.P50:0.0} / {saturated.P99:0.0} ms | " +
                $"{listSeconds:0.0} s, {listPeakKb / 1024.0:0} MB, {listRows:N0} lines | {showTimes[2] * 1000:0} ms";
     }
 
     private static string Random32() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private static async Task<(double P50, double P99)> TimeAsync(int requests, Func<int, Task> call)
+    private static async Task StatusAsync(HttpClient http, string consumerKey)
+    {
+        using var r = await http.GetAsync($"magento/identity/status?oauth_consumer_key={consumerKey}");
+        r.EnsureSuccessStatusCode();
+    }
+
+    private async Task CallbackAsync(HttpClient http)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["oauth_consumer_key"] = Random32(), ["oauth_consumer_secret"] = Random32(), ["oauth_verifier"] = Random32(), ["store_base_url"] = sandbox.AbsoluteUri,
+        });
+        using var r = await http.PostAsync("magento/callback", form);
+        r.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Closed loop: <paramref name="parallel"/> callers, each sending its next request when the last one answered.</summary>
+    private static async Task<(double P50, double P99)> TimeAsync(int requests, int parallel, Func<int, Task> call)
     {
         var times = new double[requests];
         int next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests)
@@ -156,20 +181,52 @@ internal sealed class Measurement(string cli, string database, string key, strin
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
         }));
+        return Percentiles(times);
+    }
+
+    /// <summary>Open loop: request i starts at i / rate seconds whether or not the earlier ones answered.</summary>
+    private static async Task<(double P50, double P99)> AtRateAsync(int requests, double perSecond, Func<Task> call)
+    {
+        var times = new double[requests];
+        long start = Stopwatch.GetTimestamp();
+        var calls = new List<Task>(requests);
+        for (int i = 0; i < requests; i++)
+        {
+            TimeSpan due = TimeSpan.FromSeconds(i / perSecond) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+
+            int index = i;
+            calls.Add(Task.Run(async () =>
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                await call();
+                times[index] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }));
+        }
+
+        await Task.WhenAll(calls).WaitAsync(Patience);
+        return Percentiles(times);
+    }
+
+    private static (double P50, double P99) Percentiles(double[] times)
+    {
         Array.Sort(times);
-        return (times[requests / 2], times[(int)(requests * 0.99)]);
+        return (times[times.Length / 2], times[(int)(times.Length * 0.99)]);
     }
 
     /// <summary>Runs the CLI under GNU time: wall time, peak resident memory, lines on standard output.</summary>
     private async Task<(double Seconds, long PeakKb, long Lines)> TimedProcessAsync(string[] arguments)
     {
         string report = Path.Combine(directory, "time.txt");
-        var start = new ProcessStartInfo("/usr/bin/time", ["-f", "%e %M", "-o", report, "dotnet", "exec", cli, .. arguments])
+        var start = new ProcessStartInfo("/usr/bin/time", ["-f", "%e %M", "-o", report, .. Command(arguments)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["MAGENTO_OAUTH_ENCRYPTION_KEY"] = key;
+        start.Environment["MAGENTO_OAUTH_ENCRYPTION_KEY"] = _key;
         using Process process = Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
         long lines = 0;
@@ -190,8 +247,9 @@ internal sealed class Measurement(string cli, string database, string key, strin
 
     private Process Start(string[] arguments, bool redirect)
     {
-        var start = new ProcessStartInfo("dotnet", ["exec", cli, .. arguments]) { RedirectStandardOutput = redirect, RedirectStandardError = redirect };
-        start.Environment["MAGENTO_OAUTH_ENCRYPTION_KEY"] = key;
+        string[] command = Command(arguments);
+        var start = new ProcessStartInfo(command[0], command[1..]) { RedirectStandardOutput = redirect, RedirectStandardError = redirect };
+        start.Environment["MAGENTO_OAUTH_ENCRYPTION_KEY"] = _key;
         Process process = Process.Start(start)!;
         if (redirect)
         {
@@ -204,6 +262,10 @@ internal sealed class Measurement(string cli, string database, string key, strin
         return process;
     }
 
+    /// <summary>The CLI as the .NET tool runs it (a .dll under 'dotnet exec', JIT) or as the native executable.</summary>
+    private string[] Command(string[] arguments) =>
+        cli.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", "exec", cli, .. arguments] : [cli, .. arguments];
+
     /// <summary>CPU ticks (user + system, 1/100 s) and resident memory (kB) of a process, from /proc.</summary>
     private static (long Ticks, long RssKb) Proc(int pid)
     {
@@ -213,7 +275,7 @@ internal sealed class Measurement(string cli, string database, string key, strin
         return (ticks, long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> done)
+    private static async Task UntilAsync(Func<Task<bool>> done, TimeSpan? every = null)
     {
         DateTime until = DateTime.UtcNow + Patience;
         while (DateTime.UtcNow < until)
@@ -223,10 +285,10 @@ internal sealed class Measurement(string cli, string database, string key, strin
                 return;
             }
 
-            await Task.Delay(20);
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(20));
         }
 
-        throw new TimeoutException("serve did not answer within " + Patience);
+        throw new TimeoutException("not done within " + Patience);
     }
 
     private static int FreePort()

@@ -51,6 +51,25 @@ internal static class Seeder
         return samples;
     }
 
+    /// <summary>How many activations are still unfinished (what serve's worker has left to do).</summary>
+    public static async Task<int> CountUnfinishedAsync(string database, byte[] key)
+    {
+        ICredentialStore store = PostgreSqlCredentialStore.IsPostgres(database)
+            ? new PostgreSqlCredentialStore(database, new SecretProtector(key))
+            : new SqliteCredentialStore(database, new SecretProtector(key));
+        try
+        {
+            return (await store.ListUnfinishedAsync(10_000)).Count;
+        }
+        finally
+        {
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
     private static StoreConnection Make(int i, DateTimeOffset start)
     {
         string Token(string kind) => (kind + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N"))[..32];
