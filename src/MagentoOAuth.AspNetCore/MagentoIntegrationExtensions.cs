@@ -4,6 +4,7 @@ using MagentoOAuth.AspNetCore.Endpoints.Callback;
 using MagentoOAuth.AspNetCore.Endpoints.IdentityLink;
 using MagentoOAuth.AspNetCore.Exchange;
 using MagentoOAuth.AspNetCore.Lifecycle;
+using MagentoOAuth.AspNetCore.Network;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -44,10 +45,16 @@ public static class MagentoIntegrationExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MagentoIntegrationOptions>, MagentoIntegrationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddAntiforgery();
+        services.TryAddSingleton<StoreAddressResolver>();
+        services.TryAddSingleton<StoreConnectGuard>();
+
+        // Every connection to a store, from the exchange and from per-store clients, is checked when it is made.
         services.AddMagentoTokenClient()
-            .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value.RequestTimeout);
+            .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value.RequestTimeout)
+            .ConfigurePrimaryHttpMessageHandler((handler, provider) => provider.GetRequiredService<StoreConnectGuard>().Apply(handler));
         services.AddHttpClient(MagentoClientFactory.HandlerName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .ConfigurePrimaryHttpMessageHandler((handler, provider) => provider.GetRequiredService<StoreConnectGuard>().Apply(handler));
         services.TryAddSingleton<ConnectionLifecycle>();
         services.TryAddSingleton<ConnectionCredentialsCache>();
         services.TryAddSingleton<MagentoClientFactory>();

@@ -101,6 +101,12 @@ public sealed class PostgreSqlCredentialStore : SqlCredentialStore, IAsyncDispos
     /// <inheritdoc />
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        await MigrateSchemaAsync(cancellationToken);
+        await CheckKeyAsync(cancellationToken);
+    }
+
+    private async Task MigrateSchemaAsync(CancellationToken cancellationToken)
+    {
         await using NpgsqlConnection db = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using NpgsqlTransaction transaction = await db.BeginTransactionAsync(cancellationToken);
         await using (var setup = new NpgsqlCommand(

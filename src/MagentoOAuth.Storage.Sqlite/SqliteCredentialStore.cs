@@ -79,6 +79,40 @@ public sealed class SqliteCredentialStore : SqlCredentialStore
     /// <inheritdoc />
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        CreateOwnerOnly(Path);
+        await MigrateSchemaAsync(cancellationToken);
+        await CheckKeyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a new database file readable by its owner only (0600). SQLite gives the WAL and shared-memory files the
+    /// database file's mode, so they are private too; the process's umask no longer decides.
+    /// </summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        string? directory = System.IO.Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it meanwhile.
+        }
+    }
+
+    private async Task MigrateSchemaAsync(CancellationToken cancellationToken)
+    {
         await using DbConnection db = await OpenConnectionAsync(cancellationToken);
         await Run(db, "PRAGMA journal_mode = WAL;", cancellationToken);
 

@@ -81,6 +81,12 @@ public sealed record StoreConnection
     /// <summary>Optimistic-concurrency version, incremented by every update.</summary>
     public long Version { get; init; }
 
+    /// <summary>
+    /// True when the row's secrets could not be decrypted with the current key (written under another key, or altered):
+    /// it is listed with its public fields and empty secrets, and never written back, so nothing of it is lost.
+    /// </summary>
+    public bool Unreadable { get; init; }
+
     /// <summary>The access credentials, when the store has them.</summary>
     public OAuthCredentials? AccessCredentials =>
         AccessToken is null || AccessTokenSecret is null ? null : new OAuthCredentials(ConsumerKey, ConsumerSecret, AccessToken, AccessTokenSecret);

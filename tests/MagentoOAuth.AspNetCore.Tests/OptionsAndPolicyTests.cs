@@ -44,6 +44,17 @@ public sealed class OptionsAndPolicyTests
         Assert.Contains("MagentoIntegrationOptions.MaxConcurrentExchanges", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_opened_store_is_registered_as_every_storage_interface()
+    {
+        var store = new InMemoryCredentialStore();
+        using ServiceProvider services = new ServiceCollection().AddMagentoStorage(store).BuildServiceProvider();
+        Assert.Same(store, services.GetRequiredService<ICredentialStore>());
+        Assert.Same(store, services.GetRequiredService<IConnectionStore>());
+        Assert.Same(store, services.GetRequiredService<IExchangeLeaseStore>());
+        Assert.Same(store, services.GetRequiredService<IConnectionHistory>());
+    }
+
     private static StoreConnection Connection(ExchangeStep step, DateTimeOffset received) => new()
     {
         Id = Guid.NewGuid(), StoreBaseUrl = "https://shop.example.com/", ConsumerKey = "k", ConsumerSecret = "s", ReceivedAt = received, Step = step, Status = StoreStatus.Exchanging,

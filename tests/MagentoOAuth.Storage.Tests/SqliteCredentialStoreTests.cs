@@ -44,15 +44,56 @@ public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
     }
 
     [Fact]
-    public async Task A_different_key_cannot_read_the_secrets()
+    public async Task A_database_is_not_opened_with_a_different_key()
     {
         ICredentialStore store = await CreateStoreAsync();
-        StoreConnection connection = NewConnection();
-        await store.InsertAsync(connection);
+        await store.InsertAsync(NewConnection());
 
-        SqliteCredentialStore other = await SqliteCredentialStore.OpenAsync(DatabasePath, new SecretProtector(RandomNumberGenerator.GetBytes(32)));
-        var error = await Assert.ThrowsAsync<CryptographicException>(() => other.FindAsync(connection.Id));
-        Assert.Contains("different encryption key", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<WrongEncryptionKeyException>(() => SqliteCredentialStore.OpenAsync(DatabasePath, new SecretProtector(RandomNumberGenerator.GetBytes(32))));
+        Assert.Contains("another key", error.Message, StringComparison.Ordinal);
+
+        // Nothing was written under the wrong key: the right one still reads every row.
+        ICredentialStore again = await CreateStoreAsync();
+        Assert.Single((await again.ListAsync(new ConnectionQuery())).Items, c => !c.Unreadable);
+    }
+
+    [Fact]
+    public async Task A_row_that_cannot_be_decrypted_is_listed_as_unreadable_and_the_others_still_read()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        StoreConnection[] rows = [NewConnection(), NewConnection(), NewConnection()];
+        foreach (StoreConnection row in rows)
+        {
+            await store.InsertAsync(row);
+        }
+
+        await using (var db = new SqliteConnection("Data Source=" + DatabasePath))
+        {
+            await db.OpenAsync();
+            await using SqliteCommand command = db.CreateCommand();
+            command.CommandText = "UPDATE stores SET consumer_secret = @other WHERE consumer_key = @key";
+            command.Parameters.AddWithValue("@other", _protector.Protect("moved", rows[0].Id, "consumer_secret"));
+            command.Parameters.AddWithValue("@key", rows[1].ConsumerKey);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        IReadOnlyList<StoreConnection> listed = (await store.ListAsync(new ConnectionQuery())).Items;
+        Assert.Equal(3, listed.Count);
+        Assert.Equal([false, true, false], rows.Select(r => listed.Single(l => l.Id == r.Id).Unreadable));
+        Assert.True((await store.FindAsync(rows[1].Id))!.Unreadable);
+        Assert.Equal(rows[2].ConsumerSecret, (await store.FindAsync(rows[2].Id))!.ConsumerSecret);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_database_file_is_readable_by_its_owner_only()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        await store.InsertAsync(NewConnection());
+        foreach (string file in Directory.GetFiles(_directory, "magento-oauth.db*"))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
     }
 
     [Fact]

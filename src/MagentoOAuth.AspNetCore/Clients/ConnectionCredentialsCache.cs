@@ -38,7 +38,7 @@ internal sealed class ConnectionCredentialsCache
         StoreConnection connection = await RefreshAsync(id, cancellationToken)
             ?? throw new MagentoOAuthException(MagentoProblem.ConnectionNotActive, null, null,
                 $"No stored connection has the id {id}: it was removed, or never existed.", "List the connections ('magento-oauth stores list') and use a current id.");
-        return connection.Status == StoreStatus.Active ? connection : throw NotActive(connection);
+        return connection is { Status: StoreStatus.Active, Unreadable: false } ? connection : throw NotActive(connection);
     }
 
     /// <summary>The connection as last seen (any status), reading storage only when it was never seen.</summary>
@@ -65,7 +65,15 @@ internal sealed class ConnectionCredentialsCache
         _entries.AddOrUpdate(connection.Id, (connection, _time.GetUtcNow() + _duration),
             (_, old) => old.Connection.Version > connection.Version ? old : (connection, _time.GetUtcNow() + _duration));
 
-    public static MagentoOAuthException NotActive(StoreConnection c) => c.Status switch
+    public static MagentoOAuthException NotActive(StoreConnection c) => c switch
+    {
+        { Unreadable: true } => new MagentoOAuthException(MagentoProblem.ConnectionNotActive, null, null,
+            $"The connection to {c.StoreBaseUrl} cannot be decrypted: it was stored under another encryption key, or altered.",
+            "Start the app with the key the database was created with; otherwise the merchant must click Reauthorize."),
+        _ => NotActiveByStatus(c),
+    };
+
+    private static MagentoOAuthException NotActiveByStatus(StoreConnection c) => c.Status switch
     {
         StoreStatus.Pending or StoreStatus.Exchanging => new MagentoOAuthException(MagentoProblem.ConnectionNotActive, null, null,
             $"The connection to {c.StoreBaseUrl} is {Word(c.Status)}: Magento posted new credentials (an activation or Reauthorize) and the token exchange has not finished.",

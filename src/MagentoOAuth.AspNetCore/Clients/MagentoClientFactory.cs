@@ -22,6 +22,9 @@ internal sealed class MagentoClientFactory(
 {
     public const string HandlerName = "MagentoOAuth.Store";
 
+    /// <summary>How much of the verification call's answer is read (a store's list of store views is a few kB).</summary>
+    internal const int MaxVerificationAnswer = 1024 * 1024;
+
     public HttpClient CreateClient(StoreConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -71,6 +74,6 @@ internal sealed class MagentoClientFactory(
         {
             InnerHandler = handlers.CreateHandler(HandlerName),
         };
-        return new HttpClient(signing) { BaseAddress = new Uri(new Uri(connection.StoreBaseUrl), "rest/"), Timeout = options.Value.RequestTimeout };
+        return new HttpClient(signing) { BaseAddress = new Uri(new Uri(connection.StoreBaseUrl), "rest/"), Timeout = options.Value.RequestTimeout, MaxResponseContentBufferSize = MaxVerificationAnswer };
     }
 }

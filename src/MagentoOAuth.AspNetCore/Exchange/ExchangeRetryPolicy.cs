@@ -1,3 +1,4 @@
+using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.Errors;
 using MagentoOAuth.Storage;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed class ExchangeRetryPolicy(IOptions<MagentoIntegrationOptions> op
 
     public static bool IsTransient(Exception e) => e switch
     {
+        _ when StoreAddressRefusedException.Find(e) is not null => false,
         HttpRequestException => true,
         TaskCanceledException => true,
         MagentoOAuthException m => m.Status is >= 500 or 429 or 408 || m.Problem == MagentoProblem.NonceReused,

@@ -54,7 +54,26 @@ internal sealed class ExchangeSteps(MagentoTokenClient tokenClient, MagentoClien
     private async Task<Outcome> VerifyAsync(StoreConnection s, CancellationToken cancellationToken)
     {
         using HttpClient client = clients.CreateVerificationClient(s);
-        using HttpResponseMessage response = await client.GetAsync("V1/store/storeConfigs", cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.GetAsync("V1/store/storeConfigs", cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new MagentoOAuthException(MagentoProblem.UnexpectedResponse, 200, null,
+                $"The store answered more than {MagentoClientFactory.MaxVerificationAnswer / 1024} kB to GET /V1/store/storeConfigs, which Magento never does.",
+                "Use the store_base_url Magento posted, unchanged; check that nothing between us and the store rewrites answers.");
+        }
+
+        using (response)
+        {
+            return await VerifiedAsync(response, cancellationToken);
+        }
+    }
+
+    private static async Task<Outcome> VerifiedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (response.StatusCode == HttpStatusCode.OK)
         {
             using JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MagentoOAuth.AspNetCore.Lifecycle;
+using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.Errors;
 using MagentoOAuth.Storage;
 using Microsoft.Extensions.Hosting;
@@ -159,7 +160,7 @@ internal sealed class ExchangeWorker(
             }
 
             StoreConnection? current = await connections.FindAsync(id, cancellationToken);
-            if (current is null || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
+            if (current is null || current.Unreadable || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
             {
                 return;
             }
@@ -211,6 +212,11 @@ internal sealed class ExchangeWorker(
             catch (MagentoOAuthException e)
             {
                 await lifecycle.FailAsync(current, ExchangeSteps.Explain(current, e), cancellationToken);
+                return;
+            }
+            catch (HttpRequestException e) when (StoreAddressRefusedException.Find(e) is { } refused)
+            {
+                await lifecycle.FailAsync(current, refused.Message, cancellationToken);
                 return;
             }
         }

@@ -57,6 +57,11 @@ public sealed partial class ConnectionLifecycle
         {
             StoreConnection? known = await _connections.FindByConsumerKeyAsync(credentials.ConsumerKey, cancellationToken);
             DateTimeOffset now = _time.GetUtcNow();
+            if (known is { Unreadable: true })
+            {
+                return new ReceiveResult(ReceiveOutcome.Unreadable, null);
+            }
+
             if (known is null)
             {
                 var connection = new StoreConnection
@@ -289,12 +294,13 @@ public sealed partial class ConnectionLifecycle
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             current ??= await _connections.FindAsync(id, cancellationToken);
-            if (current is null || decide(current) is not { } change)
+            if (current is null || current.Unreadable || decide(current) is not { } change)
             {
+                // An unreadable row (another key) is never written back: its secrets would be lost.
                 return null;
             }
 
-            StoreConnection next = change.Next with { UpdatedAt = _time.GetUtcNow() };
+            StoreConnection next = Cleaned(change.Next) with { UpdatedAt = _time.GetUtcNow() };
             Check(current.Status, next.Status, change.Transition);
             if (await _connections.UpdateAsync(next, current.Version, cancellationToken))
             {
@@ -318,6 +324,15 @@ public sealed partial class ConnectionLifecycle
         return null;
     }
 
+    /// <summary>The store-supplied fields of a connection, cleaned and capped (<see cref="StoreText"/>) before they are stored.</summary>
+    private static StoreConnection Cleaned(StoreConnection c) => c with
+    {
+        StatusReason = StoreText.Clean(c.StatusReason, StoreText.MaxReason),
+        StoreName = StoreText.Clean(c.StoreName, StoreText.MaxName),
+        Locale = StoreText.Clean(c.Locale, StoreText.MaxCode),
+        Currency = StoreText.Clean(c.Currency, StoreText.MaxCode),
+    };
+
     private static void Check(StoreStatus? from, StoreStatus to, ConnectionTransition? transition)
     {
         if (!ConnectionRules.IsAllowed(from, to, transition))
@@ -331,7 +346,7 @@ public sealed partial class ConnectionLifecycle
     {
         try
         {
-            await _history.AddAsync(new HistoryEntry(saved.Id, saved.UpdatedAt, transition, from, saved.Status, reason, fingerprint), cancellationToken);
+            await _history.AddAsync(new HistoryEntry(saved.Id, saved.UpdatedAt, transition, from, saved.Status, StoreText.Clean(reason, StoreText.MaxReason), fingerprint), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -33,6 +33,9 @@ public enum ReceiveOutcome
 
     /// <summary>The connection kept changing under us; Magento may post again.</summary>
     Busy,
+
+    /// <summary>The consumer key is known, but its row cannot be decrypted with this key: refused, nothing changed.</summary>
+    Unreadable,
 }
 
 /// <summary>What <see cref="ConnectionLifecycle.LinkAccountAsync"/> did.</summary>

@@ -18,7 +18,8 @@ internal static class IdentityPage
         (ExchangeStep.Verified, "Verified with a signed API call"),
     ];
 
-    public static string Render(StoreConnection? store, string consumerKey, string successCallBack, string formAction, string statusUrl, string antiforgeryField, string antiforgeryToken)
+    /// <summary>The page; its one style and one script carry <paramref name="nonce"/>, the only ones its Content-Security-Policy runs.</summary>
+    public static string Render(StoreConnection? store, string consumerKey, string successCallBack, string formAction, string statusUrl, string antiforgeryField, string antiforgeryToken, string nonce)
     {
         bool terminal = store?.Status is StoreStatus.Active or StoreStatus.Failed or StoreStatus.Revoked;
         var html = new StringBuilder();
@@ -26,7 +27,7 @@ internal static class IdentityPage
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
             <title>Connect your Magento store</title>
             {{(terminal ? string.Empty : "<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>")}}
-            <style>
+            <style nonce="{{nonce}}">
             body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1d;background:#fafafa}main{max-width:34rem;margin:1.5rem auto;padding:0 1rem}
             h1{font-size:1.35rem}ol{padding-left:1.2rem}li{margin:.2rem 0}li.done::marker{content:"✓ ";color:#187a00}li.pending{color:#6b6b6b}
             .status{padding:.6rem;border:1px solid #ccc;background:#fff}.failed{border-color:#c00;background:#fff0f0}.active{border-color:#187a00;background:#f1fbef}
@@ -58,8 +59,9 @@ internal static class IdentityPage
             <p>Confirm to link this store to your account and return to Magento. The connection completes on its own either way.</p>
             <button type="submit" id="confirm">Confirm and return to Magento</button>
             </form>
-            <script>
+            <script nonce="{{nonce}}">
             (function () {
+              document.documentElement.setAttribute('data-live', '1');
               var steps = ['Received', 'RequestToken', 'AccessToken', 'Verified'];
               function update() {
                 fetch('{{E(statusUrl)}}', { headers: { 'Accept': 'application/json' } }).then(function (r) { return r.ok ? r.json() : null; }).then(function (s) {
@@ -84,12 +86,18 @@ internal static class IdentityPage
     public static string Message(string title, string text) =>
         $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(title)}</title></head><body><main><h1>{E(title)}</h1><p role=\"alert\">{E(text)}</p></main></body></html>";
 
+    /// <summary>
+    /// What the merchant's popup says, from the status alone. The reason stays off this unauthenticated page: it may hold
+    /// a store's own answer (or, for a hostile store, an internal service's); the operator reads it in the log and in
+    /// <c>stores show</c>.
+    /// </summary>
     public static string StatusText(StoreConnection store) => store.Status switch
     {
-        StoreStatus.Active => "Connected. " + (store.StatusReason ?? "You can return to Magento."),
-        StoreStatus.Failed => "The connection failed: " + store.StatusReason,
-        StoreStatus.Revoked => "This connection was revoked: " + store.StatusReason,
-        _ => "Connecting… " + (store.StatusReason ?? string.Empty),
+        StoreStatus.Active => "Connected. You can return to Magento.",
+        StoreStatus.Failed => "The connection could not be completed. Click Reauthorize on this integration in the Magento admin to try again; if it fails again, the app's operator can see why.",
+        StoreStatus.Revoked => "Magento no longer accepts this connection's tokens (the integration was deleted or reauthorized). Click Reauthorize in the Magento admin to connect again.",
+        StoreStatus.Superseded => "A newer integration for this store replaced this one; nothing to do.",
+        _ => "Connecting…",
     };
 
     public static string StatusClass(StoreStatus status) => status.ToString().ToLowerInvariant();

@@ -26,15 +26,25 @@ internal static class CliStore
     {
         string path = DatabasePath(db);
         bool postgres = PostgreSqlCredentialStore.IsPostgres(path);
+
+        // A key file is created beside a SQLite file only; instances sharing PostgreSQL must share a key by configuration.
+        string? defaultKeyFile = postgres ? null : Microsoft.Extensions.DependencyInjection.SqliteStorageServiceCollectionExtensions.DefaultKeyFile(path);
+        bool fromEnvironment = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EncryptionKey.EnvironmentVariable));
+        bool defaultKeyExisted = defaultKeyFile is not null && File.Exists(defaultKeyFile);
         byte[] key;
         try
         {
-            // A key file is created beside a SQLite file only; instances sharing PostgreSQL must share a key by configuration.
-            key = EncryptionKey.Resolve(keyFile, postgres ? null : Microsoft.Extensions.DependencyInjection.SqliteStorageServiceCollectionExtensions.DefaultKeyFile(path));
+            key = EncryptionKey.Resolve(keyFile, defaultKeyFile);
         }
         catch (InvalidOperationException e)
         {
             throw new CliUsageException(e.Message);
+        }
+
+        string source = fromEnvironment ? "$" + EncryptionKey.EnvironmentVariable : keyFile ?? defaultKeyFile!;
+        if (!fromEnvironment && KeyFileWarning(source) is { } warning)
+        {
+            await Console.Error.WriteLineAsync("magento-oauth: warning: " + warning);
         }
 
         try
@@ -43,10 +53,37 @@ internal static class CliStore
                 ? await PostgreSqlCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken)
                 : await SqliteCredentialStore.OpenAsync(path, new SecretProtector(key), cancellationToken);
         }
+        catch (WrongEncryptionKeyException)
+        {
+            bool createdJustNow = !fromEnvironment && keyFile is null && !defaultKeyExisted;
+            if (createdJustNow)
+            {
+                // The key file was missing, so a new one was made: remove it, or the next start would use it too.
+                File.Delete(defaultKeyFile!);
+                throw new CliUsageException($"the database {path} holds credentials, but its key file {defaultKeyFile} is missing. Restore that file, " +
+                    $"or give the key with ${EncryptionKey.EnvironmentVariable} or --key-file; without it the stored stores cannot be read.");
+            }
+
+            throw new CliUsageException($"the database {path} was encrypted with another key than the one from {source}. " +
+                $"Give the key it was created with (${EncryptionKey.EnvironmentVariable}, --key-file, or {(defaultKeyFile ?? "a key file")}).");
+        }
         catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
         {
             throw new CliUsageException($"cannot open the database: {e.Message}");
         }
+    }
+
+    /// <summary>A warning when others than the owner can read or change the key file (as ssh does for private keys).</summary>
+    private static string? KeyFileWarning(string file)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(file))
+        {
+            return null;
+        }
+
+        UnixFileMode loose = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        UnixFileMode mode = File.GetUnixFileMode(file);
+        return (mode & loose) == 0 ? null : $"the key file {file} can be read by others (mode {Convert.ToString((int)mode, 8)}); run: chmod 600 {file}";
     }
 
     /// <summary>STORE is a store id, a consumer key, or a store base URL (the active connection for it, else the newest).</summary>

@@ -4,6 +4,7 @@ using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -26,10 +27,16 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 30,
         };
 
+        var forwarded = new Option<bool>("--forwarded-headers")
+        {
+            Description = "Behind a TLS-terminating proxy on this machine: take the client address and scheme from its X-Forwarded-For and X-Forwarded-Proto " +
+                          "(only from a loopback proxy), so the identity page's cookies are Secure.",
+        };
+
         var command = new Command("serve", "Run the Magento integration endpoint: paste the printed Callback URL and Identity Link URL into the " +
             "integration in the Magento admin, then click Activate. Credentials are exchanged at once and stored encrypted.")
         {
-            urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease,
+            urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,7 +69,7 @@ internal static class ServeCommand
                 {
                     o.AllowedStoreHosts.Add(host);
                 }
-            }, LogLevel.Information);
+            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded));
             await app.StartAsync(cancellationToken);
             string baseUrl = (announced ?? app.Urls.First()).TrimEnd('/');
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -79,7 +86,7 @@ internal static class ServeCommand
     }
 
     /// <summary>The endpoint as an app: shared by serve, demo and the end-to-end tests.</summary>
-    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null)
+    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null, bool forwardedHeaders = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
@@ -102,6 +109,12 @@ internal static class ServeCommand
 
         builder.Services.AddMagentoIntegration(configure);
         WebApplication app = builder.Build();
+        if (forwardedHeaders)
+        {
+            // ASP.NET Core trusts only loopback proxies by default: a stranger's X-Forwarded-* is ignored.
+            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        }
+
         app.MapMagentoIntegration();
         return app;
     }

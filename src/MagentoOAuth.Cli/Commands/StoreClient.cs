@@ -19,7 +19,13 @@ internal static class StoreClient
         ServiceProvider services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddMagentoStorage(credentials)
-            .AddMagentoIntegration(o => o.RequestTimeout = TimeSpan.FromSeconds(60))
+            // The operator names the store (a local Magento or the sandbox included); the connect-time address check
+            // protects the public endpoint from stores that strangers register.
+            .AddMagentoIntegration(o =>
+            {
+                o.RequestTimeout = TimeSpan.FromSeconds(60);
+                o.AllowPrivateStores = true;
+            })
             .BuildServiceProvider();
         return (services.GetRequiredService<IMagentoClientFactory>().CreateClient(store), services);
     }

@@ -100,7 +100,7 @@ internal static class StoresCommand
                 any = true;
             }
 
-            await output.WriteLineAsync($"{s.Id,-36}  {Status(s),-10}  {s.StoreBaseUrl,-40}  {SecretMask.Mask(s.ConsumerKey),-12}  {s.StoreName}{(s.StatusReason is null ? string.Empty : "  — " + s.StatusReason)}");
+            await output.WriteLineAsync($"{s.Id,-36}  {TableStatus(s),-10}  {s.StoreBaseUrl,-40}  {SecretMask.Mask(s.ConsumerKey),-12}  {TerminalText.Safe(s.StoreName)}{(s.StatusReason is null ? string.Empty : "  — " + TerminalText.Safe(s.StatusReason))}");
         }
 
         if (!any)
@@ -256,11 +256,15 @@ internal static class StoresCommand
         ["createdAt"] = s.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
         ["receivedAt"] = s.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
         ["updatedAt"] = s.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+        ["unreadable"] = s.Unreadable,
     };
 
     /// <summary>The library's lifecycle, as an app would construct it (no host): every change is validated and recorded there.</summary>
     private static ConnectionLifecycle Lifecycle(ICredentialStore store) =>
         new(store, store, Options.Create(new MagentoIntegrationOptions()), TimeProvider.System, NullLogger<ConnectionLifecycle>.Instance);
+
+    // A row that cannot be decrypted shows so in the table (its stored status is kept in --json's "status").
+    private static string TableStatus(StoreConnection s) => s.Unreadable ? "unreadable" : Status(s);
 
     private static string Status(StoreConnection s) => s.Status.ToString().ToLowerInvariant();
 }

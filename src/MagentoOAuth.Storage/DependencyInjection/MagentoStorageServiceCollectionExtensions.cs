@@ -40,7 +40,24 @@ public static class MagentoStorageServiceCollectionExtensions
     /// <param name="store">The backend.</param>
     public static IServiceCollection AddMagentoStorage(this IServiceCollection services, ICredentialStore store)
     {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(store);
-        return store is SqlCredentialStore sql ? services.AddMagentoStorage(_ => sql) : services.AddMagentoStorage(_ => store);
+        if (store is SqlCredentialStore sql)
+        {
+            return services.AddMagentoStorage(_ => sql);
+        }
+
+        // Registered as instances: a factory typed as the interface would resolve itself (ICredentialStore -> ICredentialStore).
+        services.AddSingleton(store);
+        services.AddSingleton<IConnectionStore>(store);
+        services.AddSingleton<IExchangeLeaseStore>(store);
+        services.AddSingleton<IConnectionHistory>(store);
+        if (store is IDataProtectionKeyStore keys)
+        {
+            services.AddSingleton(keys);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
+        return services;
     }
 }

@@ -60,6 +60,11 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
     public async Task<bool> UpdateAsync(StoreConnection connection, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        if (connection.Unreadable)
+        {
+            throw new InvalidOperationException($"The connection {connection.Id} could not be decrypted; writing it back would replace its secrets with nothing.");
+        }
+
         try
         {
             return await ExecuteAsync("""
@@ -262,6 +267,58 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
             Add(c, "@xml", _protector.Protect(xml, KeyRingRow, "dataprotection:" + name));
         }, cancellationToken);
 
+    private const string KeyCheckText = "magento-oauth key check";
+
+    /// <summary>
+    /// Proves the key is the one this database's rows were written with (call after migrating): the key-check value is
+    /// decrypted, or, in a database from before it existed, one stored secret; then the check is written if missing.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <exception cref="WrongEncryptionKeyException">The rows were encrypted with another key.</exception>
+    protected async Task CheckKeyAsync(CancellationToken cancellationToken)
+    {
+        (string? check, Guid sampleId, string? sample) = await ReadKeyEvidenceAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (check is not null)
+            {
+                if (_protector.Unprotect(check, KeyRingRow, "key_check") != KeyCheckText)
+                {
+                    throw new WrongEncryptionKeyException();
+                }
+
+                return;
+            }
+
+            if (sample is not null)
+            {
+                _protector.Unprotect(sample, sampleId, "consumer_secret");
+            }
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new WrongEncryptionKeyException(e);
+        }
+
+        await ExecuteAsync("INSERT INTO key_check (id, value) VALUES (1, @value) ON CONFLICT DO NOTHING",
+            c => Add(c, "@value", _protector.Protect(KeyCheckText, KeyRingRow, "key_check")), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(string? Check, Guid SampleId, string? Sample)> ReadKeyEvidenceAsync(CancellationToken cancellationToken)
+    {
+        await using DbConnection db = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using DbCommand command = db.CreateCommand();
+        command.CommandText = "SELECT value FROM key_check WHERE id = 1";
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string check)
+        {
+            return (check, Guid.Empty, null);
+        }
+
+        command.CommandText = "SELECT id, consumer_secret FROM stores LIMIT 1";
+        await using DbDataReader r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? (null, Guid.Parse(r.GetString(0)), r.GetString(1)) : (null, Guid.Empty, null);
+    }
+
     /// <summary>Times of rows are ISO 8601 UTC text of fixed width ("O"), so text order is time order.</summary>
     protected static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
@@ -314,17 +371,30 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
             Guid id = Guid.Parse(r.GetString(0));
             string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
             string? Secret(int i, string field) => _protector.Unprotect(Text(i), id, field);
-            result.Add(new StoreConnection
+            StoreConnection secrets;
+            try
             {
-                Id = id,
+                secrets = new StoreConnection
+                {
+                    Id = id, StoreBaseUrl = string.Empty, ConsumerKey = string.Empty, ReceivedAt = default,
+                    ConsumerSecret = Secret(3, "consumer_secret")!,
+                    Verifier = Secret(4, "verifier"),
+                    RequestToken = Secret(5, "request_token"),
+                    RequestTokenSecret = Secret(6, "request_token_secret"),
+                    AccessToken = Secret(7, "access_token"),
+                    AccessTokenSecret = Secret(8, "access_token_secret"),
+                };
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // One row written under another key (or altered) is listed without its secrets; it never hides the others.
+                secrets = new StoreConnection { Id = id, StoreBaseUrl = string.Empty, ConsumerKey = string.Empty, ReceivedAt = default, ConsumerSecret = string.Empty, Unreadable = true };
+            }
+
+            result.Add(secrets with
+            {
                 StoreBaseUrl = r.GetString(1),
                 ConsumerKey = r.GetString(2),
-                ConsumerSecret = Secret(3, "consumer_secret")!,
-                Verifier = Secret(4, "verifier"),
-                RequestToken = Secret(5, "request_token"),
-                RequestTokenSecret = Secret(6, "request_token_secret"),
-                AccessToken = Secret(7, "access_token"),
-                AccessTokenSecret = Secret(8, "access_token_secret"),
                 Status = (StoreStatus)Int(r.GetValue(9)),
                 StatusReason = Text(10),
                 Step = (ExchangeStep)Int(r.GetValue(11)),

@@ -69,6 +69,10 @@ internal static class SqlMigrations
         DROP TABLE rotations
         """;
 
+    // One value encrypted with the key the database was created with: a start with another key is refused at once,
+    // before it can write rows nobody can read.
+    private const string KeyCheck = "CREATE TABLE key_check (id INTEGER PRIMARY KEY, value TEXT NOT NULL)";
+
     /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
@@ -76,6 +80,7 @@ internal static class SqlMigrations
         (2, Claims),
         (3, DataProtectionKeys),
         (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
+        (5, KeyCheck),
     ];
 
     /// <summary>PostgreSQL's steps.</summary>
@@ -85,6 +90,7 @@ internal static class SqlMigrations
         (2, Claims),
         (3, DataProtectionKeys),
         (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
+        (5, KeyCheck),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.

@@ -1,6 +1,7 @@
 using System.Text;
 using MagentoOAuth.AspNetCore.Exchange;
 using MagentoOAuth.AspNetCore.Lifecycle;
+using MagentoOAuth.AspNetCore.Network;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,7 +93,7 @@ internal static class CallbackEndpoint
             }
         }
 
-        var (storeUrl, urlProblem) = await StoreUrlGuard.CheckAsync(form["store_base_url"].ToString(), options, context.RequestAborted);
+        var (storeUrl, urlProblem) = await StoreUrlGuard.CheckAsync(form["store_base_url"].ToString(), options, services.GetRequiredService<StoreAddressResolver>(), context.RequestAborted);
         if (storeUrl is null)
         {
             return (400, urlProblem);
@@ -110,6 +111,8 @@ internal static class CallbackEndpoint
                 return (403, "This consumer key is known with another secret; the credentials were not stored.");
             case ReceiveOutcome.StoreMismatch:
                 return (403, "This consumer key belongs to another store URL; the credentials were not stored.");
+            case ReceiveOutcome.Unreadable:
+                return (503, "This integration is stored under another encryption key; the app's operator must restore it. The credentials were not stored.");
             default:
                 return (503, "The store is being changed by another request; Magento's Reauthorize can be clicked again.");
         }

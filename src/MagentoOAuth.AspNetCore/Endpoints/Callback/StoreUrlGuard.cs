@@ -1,16 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
+using MagentoOAuth.AspNetCore.Network;
 
 namespace MagentoOAuth.AspNetCore.Endpoints.Callback;
 
 /// <summary>
-/// Refuses store base URLs this server must not call: not http(s), with user info, query or fragment, outside the
-/// allow-list, or resolving to loopback, private, link-local or unspecified addresses (a forged callback would otherwise
-/// turn the exchange into a request to internal services).
+/// Refuses store base URLs this server must not call: not http(s), port 0, with user info, query or fragment, outside
+/// the allow-list, or resolving to an address in a reserved range (<see cref="ReservedAddresses"/>): a forged callback
+/// would otherwise turn the exchange into a request to internal services. The same check runs again on every
+/// connection (<see cref="StoreConnectGuard"/>), since a name may resolve elsewhere later.
 /// </summary>
 internal static class StoreUrlGuard
 {
-    public static async Task<(Uri? Url, string? Problem)> CheckAsync(string? text, MagentoIntegrationOptions options, CancellationToken cancellationToken)
+    public static async Task<(Uri? Url, string? Problem)> CheckAsync(string? text, MagentoIntegrationOptions options, StoreAddressResolver resolver, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(text) || text.Length > 2048
             || !Uri.TryCreate(text, UriKind.Absolute, out Uri? url)
@@ -22,6 +24,11 @@ internal static class StoreUrlGuard
         if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
         {
             return (null, "store_base_url must have no user name, query or fragment.");
+        }
+
+        if (url.Port == 0)
+        {
+            return (null, "store_base_url has port 0, which no store listens on.");
         }
 
         if (options.AllowedStoreHosts.Count > 0 && !options.AllowedStoreHosts.Any(h => Matches(url.IdnHost, h)))
@@ -42,7 +49,7 @@ internal static class StoreUrlGuard
                 timeout.CancelAfter(TimeSpan.FromSeconds(2));
                 try
                 {
-                    addresses = await Dns.GetHostAddressesAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
+                    addresses = await resolver.ResolveAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is SocketException or OperationCanceledException)
                 {
@@ -50,9 +57,17 @@ internal static class StoreUrlGuard
                 }
             }
 
-            if (addresses.Length == 0 || addresses.Any(IsPrivate))
+            if (addresses.Length == 0)
             {
-                return (null, $"The store host {url.IdnHost} resolves to a loopback, private or link-local address; allow private stores to accept it.");
+                return (null, $"The store host {url.IdnHost} does not resolve.");
+            }
+
+            foreach (IPAddress address in addresses)
+            {
+                if (ReservedAddresses.RangeOf(address) is { } range)
+                {
+                    return (null, $"The store host {url.IdnHost} resolves to {address}, a {range} address; allow private stores to accept it.");
+                }
             }
         }
 
@@ -63,30 +78,4 @@ internal static class StoreUrlGuard
         allowed.StartsWith('.')
             ? host.EndsWith(allowed, StringComparison.OrdinalIgnoreCase) || host.Equals(allowed[1..], StringComparison.OrdinalIgnoreCase)
             : host.Equals(allowed, StringComparison.OrdinalIgnoreCase);
-
-    internal static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;
-        }
-
-        byte[] b = address.GetAddressBytes();
-        return b[0] == 10 || b[0] == 127 || b[0] == 0
-            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
-            || b[0] >= 224;
-    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Pages;
@@ -28,7 +29,13 @@ internal static class IdentityEndpoints
         StoreConnection? store = await context.RequestServices.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted);
         AntiforgeryTokenSet tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         string statusUrl = prefix + MagentoIntegrationDefaults.IdentityPath + "/status?oauth_consumer_key=" + Uri.EscapeDataString(key);
-        await HtmlAsync(context, 200, IdentityPage.Render(store, key, back, prefix + MagentoIntegrationDefaults.IdentityPath, statusUrl, tokens.FormFieldName, tokens.RequestToken ?? string.Empty));
+        string nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+
+        // Confirm's redirect goes to the store's admin, and browsers apply form-action to a form's redirects too.
+        string storeOrigin = store is not null && Uri.TryCreate(store.StoreBaseUrl, UriKind.Absolute, out Uri? storeUrl) ? " " + storeUrl.GetLeftPart(UriPartial.Authority) : string.Empty;
+        context.Response.Headers.ContentSecurityPolicy =
+            $"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; form-action 'self'{storeOrigin}; frame-ancestors 'none'; base-uri 'none'";
+        await HtmlAsync(context, 200, IdentityPage.Render(store, key, back, prefix + MagentoIntegrationDefaults.IdentityPath, statusUrl, tokens.FormFieldName, tokens.RequestToken ?? string.Empty, nonce));
     }
 
     public static async Task StatusAsync(HttpContext context)
@@ -57,19 +64,33 @@ internal static class IdentityEndpoints
     /// </summary>
     public static async Task ConfirmAsync(HttpContext context)
     {
+        if (!context.Request.HasFormContentType)
+        {
+            await HtmlAsync(context, 400, IdentityPage.Message("Please try again", "Confirm is sent by this page's form. Reopen it from the Magento admin."));
+            return;
+        }
+
+        IFormCollection form;
         try
         {
             await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
-        catch (AntiforgeryValidationException)
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
         {
             await HtmlAsync(context, 400, IdentityPage.Message("Please try again", "This form expired or did not come from this page. Reopen it from the Magento admin."));
             return;
         }
 
-        IFormCollection form = await context.Request.ReadFormAsync(context.RequestAborted);
         string key = form["oauth_consumer_key"].ToString();
         string back = form["success_call_back"].ToString();
+        if (ReturnAddress(back) is not { } returnTo)
+        {
+            // Checked before anything is linked: a value that cannot go in a Location header is refused, not a 500 later.
+            await HtmlAsync(context, 400, IdentityPage.Message("Not returning there", "The return address is not an absolute http(s) URL without control characters."));
+            return;
+        }
+
         IServiceProvider services = context.RequestServices;
         StoreConnection? store = IsKey(key) ? await services.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted) : null;
         if (store is null)
@@ -78,7 +99,7 @@ internal static class IdentityEndpoints
             return;
         }
 
-        if (!BelongsToStore(back, store.StoreBaseUrl))
+        if (!BelongsToStore(returnTo, store.StoreBaseUrl))
         {
             await HtmlAsync(context, 400, IdentityPage.Message("Not returning there", "The return address is not on this store's host, so we do not redirect to it."));
             return;
@@ -116,12 +137,31 @@ internal static class IdentityEndpoints
             }
         }
 
-        context.Response.Redirect(back, permanent: false);
+        // The store URL came from an unauthenticated callback; only once Magento issued its tokens (the exchange reached
+        // the access token) is it known to be a store, so only then is the merchant sent to it.
+        if (store.Step < ExchangeStep.AccessToken)
+        {
+            await HtmlAsync(context, 200, IdentityPage.Message("Done", "You can close this window and return to the Magento admin."));
+            return;
+        }
+
+        context.Response.Redirect(Location(returnTo), permanent: false);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
     }
 
-    internal static bool BelongsToStore(string url, string storeBaseUrl) =>
-        Uri.TryCreate(url, UriKind.Absolute, out Uri? target) && Uri.TryCreate(storeBaseUrl, UriKind.Absolute, out Uri? store)
+    /// <summary>The return address as a URL that can go in a Location header (absolute http(s), no control characters), or null.</summary>
+    internal static Uri? ReturnAddress(string text) =>
+        text.Length is > 0 and <= 2048 && !text.Any(char.IsControl)
+        && Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : null;
+
+    /// <summary>The URL in ASCII for a Location header: the host in punycode, path and query escaped.</summary>
+    private static string Location(Uri url) =>
+        $"{url.Scheme}://{(url.HostNameType == UriHostNameType.IPv6 ? url.Host : url.IdnHost)}{(url.IsDefaultPort ? string.Empty : ":" + url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}{url.PathAndQuery}{url.Fragment}";
+
+    internal static bool BelongsToStore(Uri target, string storeBaseUrl) =>
+        Uri.TryCreate(storeBaseUrl, UriKind.Absolute, out Uri? store)
         && string.Equals(target.Scheme, store.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(target.IdnHost, store.IdnHost, StringComparison.OrdinalIgnoreCase)
         && target.Port == store.Port && target.UserInfo.Length == 0;
@@ -133,6 +173,16 @@ internal static class IdentityEndpoints
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        IHeaderDictionary headers = context.Response.Headers;
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            // Message pages have no style, script or form.
+            headers.ContentSecurityPolicy = "default-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+        }
+
+        // The page URL holds the consumer key: no Referer carries it to the store or anywhere else.
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
         return context.Response.WriteAsync(html, context.RequestAborted);
     }
 }
