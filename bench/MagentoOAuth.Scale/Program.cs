@@ -89,7 +89,7 @@ internal sealed class Measurement(string cli, string database, byte[] keyBytes, 
     {
         int port = FreePort();
         var clock = Stopwatch.StartNew();
-        using Process serve = Start(["serve", "--urls", $"http://127.0.0.1:{port}", "--db", database, "--allow-private-stores"], redirect: true);
+        using Process serve = Start(["serve", "--urls", $"http://127.0.0.1:{port}", "--db", database, "--allow-private-stores", "--callback-limit", "0", "--callback-limit-total", "0", "--max-unfinished-per-host", "1000000"], redirect: true);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30), BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         string known = samples[0].ConsumerKey;
         await UntilAsync(async () =>

@@ -38,4 +38,10 @@ internal static partial class Log
 
     [LoggerMessage(2011, LogLevel.Debug, "Store {Store} connection {Id} reached exchange step {Step}")]
     public static partial void StepStored(ILogger logger, string store, Guid id, ExchangeStep step);
+
+    [LoggerMessage(2012, LogLevel.Information, "Removed {Count} failed activations that never got a token, older than {Days} days")]
+    public static partial void FailedRemoved(ILogger logger, int count, double days);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Callback refused: {Reason}")]
+    public static partial void CallbackLimited(ILogger logger, string reason);
 }

@@ -47,6 +47,7 @@ public static class MagentoIntegrationExtensions
         services.AddAntiforgery();
         services.TryAddSingleton<StoreAddressResolver>();
         services.TryAddSingleton<StoreConnectGuard>();
+        services.TryAddSingleton<CallbackLimiter>();
 
         // Every connection to a store, from the exchange and from per-store clients, is checked when it is made.
         services.AddMagentoTokenClient()

@@ -59,6 +59,27 @@ public sealed class MagentoIntegrationOptions
     /// </summary>
     public TimeSpan CredentialCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many callbacks one client address may send per minute (IPv6 addresses count per /64), answered 429 with
+    /// <c>Retry-After</c> beyond it; 0 for no limit. Magento sends one per activation or Reauthorize.
+    /// </summary>
+    public int CallbackLimitPerAddress { get; set; } = 60;
+
+    /// <summary>How many callbacks are accepted per minute from all addresses together; 0 for no limit.</summary>
+    public int CallbackLimitTotal { get; set; } = 1200;
+
+    /// <summary>
+    /// How many activations of one store host may be unfinished at once; a new integration beyond it is refused (429)
+    /// until one finishes or fails. A Reauthorize of a known integration is always accepted.
+    /// </summary>
+    public int MaxUnfinishedPerStoreHost { get; set; } = 5;
+
+    /// <summary>
+    /// How long a failed activation that never got a token (and is linked to no account) is kept before it is
+    /// removed; <see cref="Timeout.InfiniteTimeSpan"/> keeps them.
+    /// </summary>
+    public TimeSpan RetainFailed { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Hooks for the hosting app.</summary>
     public MagentoIntegrationEvents Events { get; set; } = new();
 }

@@ -38,6 +38,21 @@ internal sealed class MagentoIntegrationOptionsValidator : IValidateOptions<Mage
             failures.Add($"MagentoIntegrationOptions.MaxAttempts must be at least 1 (it is {options.MaxAttempts}).");
         }
 
+        if (options.CallbackLimitPerAddress < 0 || options.CallbackLimitTotal < 0)
+        {
+            failures.Add($"MagentoIntegrationOptions.CallbackLimitPerAddress and CallbackLimitTotal must be 0 (no limit) or more (they are {options.CallbackLimitPerAddress} and {options.CallbackLimitTotal}).");
+        }
+
+        if (options.MaxUnfinishedPerStoreHost < 1)
+        {
+            failures.Add($"MagentoIntegrationOptions.MaxUnfinishedPerStoreHost must be at least 1 (it is {options.MaxUnfinishedPerStoreHost}).");
+        }
+
+        if (options.RetainFailed <= TimeSpan.Zero && options.RetainFailed != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"MagentoIntegrationOptions.RetainFailed must be positive, or Timeout.InfiniteTimeSpan to keep failed activations (it is {options.RetainFailed}).");
+        }
+
         if (options.MaxConcurrentExchanges < 1)
         {
             failures.Add($"MagentoIntegrationOptions.MaxConcurrentExchanges must be at least 1 (it is {options.MaxConcurrentExchanges}).");

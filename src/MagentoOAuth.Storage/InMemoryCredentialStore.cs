@@ -106,6 +106,25 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     }
 
     /// <inheritdoc />
+    public async Task<int> DeleteFailedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        List<Guid> doomed;
+        lock (_lock)
+        {
+            doomed = _connections.Values.Where(c => IConnectionStore.IsExpiredFailure(c, updatedBefore)).OrderBy(c => c.UpdatedAt).Take(limit).Select(c => c.Id).ToList();
+        }
+
+        int deleted = 0;
+        foreach (Guid id in doomed)
+        {
+            deleted += await DeleteAsync(id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -130,6 +130,8 @@ public sealed class ScanTests
 
         public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) => Inner.DeleteAsync(id, cancellationToken);
 
+        public Task<int> DeleteFailedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default) => Inner.DeleteFailedAsync(updatedBefore, limit, cancellationToken);
+
         public Task<bool> TryClaimAsync(Guid id, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default) => Inner.TryClaimAsync(id, owner, now, until, cancellationToken);
 
         public Task ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken = default) => Inner.ReleaseAsync(id, owner, cancellationToken);

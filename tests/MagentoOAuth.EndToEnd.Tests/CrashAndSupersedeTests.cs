@@ -74,7 +74,7 @@ public sealed class CrashResumeTests : EndToEndTestBase
     private Process StartServe(int port)
     {
         string cli = Path.Combine(AppContext.BaseDirectory, "magento-oauth.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", DatabasePath, "--allow-private-stores", "--claim-lease", "2"])
+        var start = new ProcessStartInfo("dotnet", ["exec", cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", DatabasePath, "--allow-private-stores", "--claim-lease", "2", "--callback-limit", "0", "--max-unfinished-per-host", "1000"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

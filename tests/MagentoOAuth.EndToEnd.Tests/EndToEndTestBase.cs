@@ -52,6 +52,8 @@ public abstract class EndToEndTestBase : IAsyncLifetime
         {
             o.AllowPrivateStores = AllowPrivateStores;
             o.RetryDelay = TimeSpan.FromMilliseconds(100);
+            o.MaxUnfinishedPerStoreHost = 1000; // the tests' stores all live on 127.0.0.1, and the sandbox calls from there
+            o.CallbackLimitPerAddress = 0;
             ConfigureIntegration(o);
         }, LogLevel.Trace, logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         await Endpoint.StartAsync();

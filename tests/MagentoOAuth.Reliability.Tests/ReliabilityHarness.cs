@@ -42,6 +42,9 @@ public sealed class ReliabilityHarness : IAsyncDisposable
                 o.MaxRetryDelay = TimeSpan.FromSeconds(2);
                 o.ClaimLease = TimeSpan.FromSeconds(5);
                 o.ScanInterval = TimeSpan.FromSeconds(1);
+                o.CallbackLimitPerAddress = 0; // every callback of the load comes from 127.0.0.1
+                o.CallbackLimitTotal = 0;
+                o.MaxUnfinishedPerStoreHost = 100_000;
                 configure?.Invoke(o);
             }, LogLevel.Error);
             await app.StartAsync();

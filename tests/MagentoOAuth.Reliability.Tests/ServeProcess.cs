@@ -31,6 +31,7 @@ internal sealed class ServeProcess : IDisposable
     {
         string cli = Path.Combine(AppContext.BaseDirectory, "magento-oauth.dll");
         var start = new ProcessStartInfo("dotnet", ["exec", cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", database, "--key-file", keyFile,
+            "--callback-limit", "0", "--callback-limit-total", "0", "--max-unfinished-per-host", "1000",
             "--allow-private-stores", "--claim-lease", claimLease.TotalSeconds.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,

@@ -23,6 +23,38 @@ public abstract class CredentialStoreConformanceTests
         new(id, DateTimeOffset.UtcNow, transition, StoreStatus.Active, StoreStatus.Pending, "why", fingerprint);
 
     [Fact]
+    public async Task Only_old_failed_activations_without_a_token_or_an_account_are_deleted_with_their_history()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        DateTimeOffset cutoff = DateTimeOffset.Parse("2026-11-20T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        StoreConnection Old(StoreConnection c) => c with { UpdatedAt = cutoff.AddDays(-1) };
+        StoreConnection[] doomed = [Old(NewConnection(status: StoreStatus.Failed)), Old(NewConnection(status: StoreStatus.Failed)), Old(NewConnection(status: StoreStatus.Failed))];
+        StoreConnection[] kept =
+        [
+            NewConnection(status: StoreStatus.Failed) with { UpdatedAt = cutoff.AddMinutes(1) },  // too recent
+            Old(NewConnection(status: StoreStatus.Failed)) with { AccessToken = "at", AccessTokenSecret = "ats" }, // it held a token
+            Old(NewConnection(status: StoreStatus.Failed)) with { AccountId = "account-7" },       // an account relies on it
+            Old(NewConnection(status: StoreStatus.Active)) with { AccessToken = "at", AccessTokenSecret = "ats" },
+            Old(NewConnection(status: StoreStatus.Pending)),
+            Old(NewConnection(status: StoreStatus.Revoked)),
+        ];
+        foreach (StoreConnection c in doomed.Concat(kept))
+        {
+            Assert.True(await store.InsertAsync(c));
+        }
+
+        await store.AddAsync(Entry(doomed[0].Id, null, ConnectionTransition.Failed));
+
+        Assert.Equal(2, await store.DeleteFailedAsync(cutoff, limit: 2));
+        Assert.Equal(1, await store.DeleteFailedAsync(cutoff, limit: 2));
+        Assert.Equal(0, await store.DeleteFailedAsync(cutoff, limit: 2));
+        Assert.All(doomed, c => Assert.Null(store.FindAsync(c.Id).Result));
+        Assert.All(kept, c => Assert.NotNull(store.FindAsync(c.Id).Result));
+        Assert.Empty(await store.ListAsync(doomed[0].Id));
+        Assert.True(await store.InsertAsync(NewConnection(doomed[0].ConsumerKey)), "the consumer key is free again");
+    }
+
+    [Fact]
     public async Task A_connection_round_trips_with_every_field()
     {
         ICredentialStore store = await CreateStoreAsync();

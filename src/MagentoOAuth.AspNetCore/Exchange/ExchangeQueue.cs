@@ -1,13 +1,255 @@
-using System.Threading.Channels;
-
 namespace MagentoOAuth.AspNetCore.Exchange;
 
-/// <summary>Stores whose exchange should start now. The database, not this queue, is the record: a lost item is found again on restart.</summary>
-internal sealed class ExchangeQueue
+/// <summary>
+/// The unfinished exchanges this instance knows, each held once, and the order they run in. The database, not this
+/// queue, is the record: a lost item is found again by the scan.
+/// <para>
+/// Order: a store that has not been tried yet runs before any retry, newest first. Under a flood of forged callbacks
+/// at stores that never answer, the real activation that arrives last is the next to get a slot instead of waiting
+/// behind every forgery (a LIFO queue under overload); when there is no backlog the order does not matter. Retries
+/// wait here, not in an exchange slot, and run when due.
+/// </para>
+/// </summary>
+internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
 {
-    private readonly Channel<Guid> _channel = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>The most stores held at once; the callback refuses new activations beyond it.</summary>
+    internal const int Capacity = 10_000;
 
-    public void Enqueue(Guid storeId) => _channel.Writer.TryWrite(storeId);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, Entry> _entries = [];
+    private readonly Dictionary<string, int> _perHost = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Stack<Guid> _fresh = new();
+    private readonly PriorityQueue<Guid, DateTimeOffset> _retries = new();
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
-    public IAsyncEnumerable<Guid> ReadAllAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAllAsync(cancellationToken);
+    /// <summary>How many stores are held (running, waiting or due).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>How many unfinished stores are held for <paramref name="host"/>, counting admissions not yet added.</summary>
+    public int CountForHost(string host)
+    {
+        lock (_gate)
+        {
+            return _perHost.GetValueOrDefault(host);
+        }
+    }
+
+    /// <summary>
+    /// Reserves room for a new activation of <paramref name="host"/> while its callback is stored: false if the host
+    /// already has <paramref name="perHostLimit"/> unfinished ones or the queue is full. Give the reservation back with
+    /// <see cref="Add"/> (reserved: true) or <see cref="CancelReservation"/>.
+    /// </summary>
+    public bool TryReserve(string host, int perHostLimit)
+    {
+        lock (_gate)
+        {
+            int held = _perHost.GetValueOrDefault(host);
+            if (held >= perHostLimit || _entries.Count >= Capacity)
+            {
+                return false;
+            }
+
+            _perHost[host] = held + 1;
+            return true;
+        }
+    }
+
+    public void CancelReservation(string host)
+    {
+        lock (_gate)
+        {
+            Decrement(host);
+        }
+    }
+
+    /// <summary>The key stores are counted under: the host of a store base URL, without port or path.</summary>
+    public static string HostOf(string storeBaseUrl) =>
+        Uri.TryCreate(storeBaseUrl, UriKind.Absolute, out Uri? url) ? url.IdnHost.ToLowerInvariant() : storeBaseUrl;
+
+    /// <summary>
+    /// Adds a store to run now; false (and the reservation, if any, given back) when it is already held. With
+    /// <paramref name="wake"/> (a Reauthorize just arrived), a store waiting for a retry runs now, counted afresh.
+    /// </summary>
+    public bool Add(Guid id, string host, bool reserved = false, bool wake = false)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(id, out Entry? held))
+            {
+                if (reserved)
+                {
+                    Decrement(host);
+                }
+
+                if (!wake || held.State != EntryState.Waiting)
+                {
+                    return false;
+                }
+
+                held.State = EntryState.Fresh;
+                held.Failures = 0;
+                _fresh.Push(id);
+            }
+            else
+            {
+                if (!reserved)
+                {
+                    _perHost[host] = _perHost.GetValueOrDefault(host) + 1;
+                }
+
+                _entries[id] = new Entry(host);
+                _fresh.Push(id);
+            }
+        }
+
+        _signal.Release();
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for the next store to run: an untried one, newest first, else the retry due first. The store stays held
+    /// (so neither the scan nor a callback adds it twice) until <see cref="Retry"/> or <see cref="Remove"/>.
+    /// </summary>
+    public async Task<(Guid Id, int Failures)> TakeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_gate)
+            {
+                while (_fresh.TryPop(out Guid id))
+                {
+                    if (_entries.TryGetValue(id, out Entry? entry) && entry.State == EntryState.Fresh)
+                    {
+                        entry.State = EntryState.Running;
+                        return (id, entry.Failures);
+                    }
+                }
+
+                wait = Timeout.InfiniteTimeSpan;
+                while (_retries.TryPeek(out Guid id, out DateTimeOffset due))
+                {
+                    if (!_entries.TryGetValue(id, out Entry? entry) || entry.State != EntryState.Waiting || entry.Due != due)
+                    {
+                        _retries.Dequeue();
+                        continue;
+                    }
+
+                    TimeSpan left = due - time.GetUtcNow();
+                    if (left <= TimeSpan.Zero)
+                    {
+                        _retries.Dequeue();
+                        entry.State = EntryState.Running;
+                        return (id, entry.Failures);
+                    }
+
+                    wait = left;
+                    break;
+                }
+            }
+
+            // Woken by an Add or a Retry, or when the first retry is due. A wake-up with nothing to take just looks again.
+            if (wait == Timeout.InfiniteTimeSpan)
+            {
+                await _signal.WaitAsync(cancellationToken);
+                continue;
+            }
+
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task signalled = _signal.WaitAsync(either.Token);
+            await Task.WhenAny(signalled, Task.Delay(wait, time, either.Token));
+            await either.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await signalled;
+            }
+            catch (OperationCanceledException)
+            {
+                // The retry came due first.
+            }
+        }
+    }
+
+    /// <summary>Puts a store that failed for a passing reason back, to run at <paramref name="due"/> after <paramref name="failures"/> failures in a row.</summary>
+    public void Retry(Guid id, DateTimeOffset due, int failures)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(id, out Entry? entry))
+            {
+                return;
+            }
+
+            entry.State = EntryState.Waiting;
+            entry.Due = due;
+            entry.Failures = failures;
+            _retries.Enqueue(id, due);
+        }
+
+        _signal.Release();
+    }
+
+    /// <summary>Forgets a store: its exchange ended here, or another instance holds it (the scan finds it again if it is still unfinished).</summary>
+    public void Remove(Guid id)
+    {
+        lock (_gate)
+        {
+            if (_entries.Remove(id, out Entry? entry))
+            {
+                Decrement(entry.Host);
+            }
+        }
+    }
+
+    /// <summary>Whether the store is held here.</summary>
+    public bool Contains(Guid id)
+    {
+        lock (_gate)
+        {
+            return _entries.ContainsKey(id);
+        }
+    }
+
+    public void Dispose() => _signal.Dispose();
+
+    private void Decrement(string host)
+    {
+        int held = _perHost.GetValueOrDefault(host) - 1;
+        if (held <= 0)
+        {
+            _perHost.Remove(host);
+        }
+        else
+        {
+            _perHost[host] = held;
+        }
+    }
+
+    private enum EntryState
+    {
+        Fresh,
+        Running,
+        Waiting,
+    }
+
+    private sealed class Entry(string host)
+    {
+        public string Host { get; } = host;
+
+        public EntryState State { get; set; }
+
+        public DateTimeOffset Due { get; set; }
+
+        public int Failures { get; set; }
+    }
 }

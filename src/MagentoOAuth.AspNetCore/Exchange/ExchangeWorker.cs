@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.Errors;
@@ -30,7 +29,6 @@ internal sealed class ExchangeWorker(
     internal const int ScanBatch = 1000;
 
     private readonly MagentoIntegrationOptions _options = options.Value;
-    private readonly ConcurrentDictionary<Guid, byte> _running = new();
 
     // In-flight steps are not cancelled when the host stops: a step Magento has answered but we have not recorded costs
     // the merchant a Reauthorize. They get this long to finish; new steps stop at once.
@@ -52,16 +50,14 @@ internal sealed class ExchangeWorker(
         var tasks = new List<Task>();
         try
         {
-            await foreach (Guid id in queue.ReadAllAsync(stoppingToken))
+            while (true)
             {
-                if (!_running.TryAdd(id, 0))
-                {
-                    continue;
-                }
-
+                // A slot first, then the store: what runs is chosen when it can start, so a callback that arrived
+                // meanwhile goes before older retries.
                 await slots.WaitAsync(stoppingToken);
+                (Guid id, int failures) = await TakeAsync(slots, stoppingToken);
                 tasks.RemoveAll(t => t.IsCompleted);
-                tasks.Add(Task.Run(() => RunOneAsync(id, slots, stoppingToken), CancellationToken.None));
+                tasks.Add(Task.Run(() => RunOneAsync(id, failures, slots, stoppingToken), CancellationToken.None));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -73,19 +69,25 @@ internal sealed class ExchangeWorker(
         await scanning;
     }
 
-    private async Task RunOneAsync(Guid id, SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task<(Guid Id, int Failures)> TakeAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         try
         {
-            try
-            {
-                await RunAsync(id, stoppingToken);
-            }
-            finally
-            {
-                // Releases only a claim this instance holds.
-                await lease.ReleaseAsync(id);
-            }
+            return await queue.TakeAsync(stoppingToken);
+        }
+        catch
+        {
+            slots.Release();
+            throw;
+        }
+    }
+
+    private async Task RunOneAsync(Guid id, int failures, SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        RunResult result = RunResult.Finished;
+        try
+        {
+            result = await RunAsync(id, failures, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -96,19 +98,47 @@ internal sealed class ExchangeWorker(
         }
         finally
         {
-            _running.TryRemove(id, out _);
-            slots.Release();
+            try
+            {
+                switch (result.End)
+                {
+                    case RunEnd.Retry:
+                        // The claim is kept while the retry waits (it lasts longer than the longest delay), so no other
+                        // instance starts the store over meanwhile; the wait holds no slot.
+                        queue.Retry(id, time.GetUtcNow() + result.Delay, result.Failures);
+                        break;
+                    case RunEnd.HeldElsewhere:
+                        // Looked at again a scan later: if the other instance died, its claim has lapsed by then.
+                        queue.Retry(id, time.GetUtcNow() + _options.ScanInterval, failures);
+                        break;
+                    default:
+                        queue.Remove(id);
+                        await lease.ReleaseAsync(id); // releases only a claim this instance holds
+                        break;
+                }
+            }
+            catch (Exception e)
+            {
+                Log.ExchangeCrashed(logger, id.ToString(), e);
+            }
+            finally
+            {
+                slots.Release();
+            }
         }
     }
 
     /// <summary>
     /// Finds unfinished exchanges at start-up (resume after a crash) and then every <see cref="MagentoIntegrationOptions.ScanInterval"/>
-    /// (take over from an instance that died: its claim lapses).
+    /// (take over from an instance that died: its claim lapses). The queue holds each store once, so a scan adds only
+    /// the ones it does not hold yet. Failed activations older than <see cref="MagentoIntegrationOptions.RetainFailed"/>
+    /// that never got a token are removed, a batch per scan.
     /// </summary>
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.ScanInterval, time);
         bool first = true;
+        DateTimeOffset nextCleanup = time.GetUtcNow();
         do
         {
             try
@@ -119,12 +149,23 @@ internal sealed class ExchangeWorker(
                     Log.Resuming(logger, unfinished.Count);
                 }
 
-                foreach (StoreConnection s in unfinished.Where(s => !_running.ContainsKey(s.Id)))
+                foreach (StoreConnection s in unfinished)
                 {
-                    queue.Enqueue(s.Id);
+                    queue.Add(s.Id, ExchangeQueue.HostOf(s.StoreBaseUrl));
                 }
 
                 first = false;
+                if (_options.RetainFailed != Timeout.InfiniteTimeSpan && time.GetUtcNow() >= nextCleanup)
+                {
+                    int removed = await connections.DeleteFailedAsync(time.GetUtcNow() - _options.RetainFailed, ScanBatch, stoppingToken);
+                    if (removed > 0)
+                    {
+                        Log.FailedRemoved(logger, removed, _options.RetainFailed.TotalDays);
+                    }
+
+                    // A full batch means there are more: go on at the next scan, else look again in an hour.
+                    nextCleanup = removed == ScanBatch ? time.GetUtcNow() : time.GetUtcNow() + CleanupInterval;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -133,6 +174,8 @@ internal sealed class ExchangeWorker(
         }
         while (await WaitAsync(timer, stoppingToken));
     }
+
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
@@ -146,23 +189,25 @@ internal sealed class ExchangeWorker(
         }
     }
 
-    /// <summary>Drives one store to active, superseded or failed.</summary>
-    internal async Task RunAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drives one store as far as it goes now: to active, superseded or failed (finished), or to a passing failure
+    /// (retry after a delay, <paramref name="failures"/> in a row so far), or not at all when another instance holds it.
+    /// </summary>
+    internal async Task<RunResult> RunAsync(Guid id, int failures, CancellationToken cancellationToken)
     {
-        int attempt = 0;
         while (true)
         {
             // Claim (or renew) before reading: what is read after the claim cannot be changed by another instance's
             // exchange, so no step ever runs on a stale copy. If another instance holds the store, stop here.
             if (!await lease.ClaimAsync(id, cancellationToken))
             {
-                return;
+                return RunResult.HeldElsewhere;
             }
 
             StoreConnection? current = await connections.FindAsync(id, cancellationToken);
             if (current is null || current.Unreadable || current.Status is not (StoreStatus.Pending or StoreStatus.Exchanging))
             {
-                return;
+                return RunResult.Finished;
             }
 
             using var hold = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token);
@@ -190,35 +235,50 @@ internal sealed class ExchangeWorker(
                     Log.StepStored(logger, saved.StoreBaseUrl, saved.Id, saved.Step);
                 }
 
-                attempt = 0;
+                failures = 0;
             }
             catch (Exception) when (claimLost)
             {
-                return;
+                return RunResult.HeldElsewhere;
             }
             catch (Exception e) when (ExchangeRetryPolicy.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                attempt++;
-                (TimeSpan delay, string? giveUp) = retry.Decide(current, attempt, time.GetUtcNow(), e);
+                failures++;
+                (TimeSpan delay, string? giveUp) = retry.Decide(current, failures, time.GetUtcNow(), e);
                 if (giveUp is not null)
                 {
                     await lifecycle.FailAsync(current, giveUp, cancellationToken);
-                    return;
+                    return RunResult.Finished;
                 }
 
-                Log.ExchangeRetrying(logger, current.StoreBaseUrl, current.Step, ExchangeRetryPolicy.Describe(e), attempt, (long)delay.TotalMilliseconds);
-                await Task.Delay(delay, time, cancellationToken);
+                Log.ExchangeRetrying(logger, current.StoreBaseUrl, current.Step, ExchangeRetryPolicy.Describe(e), failures, (long)delay.TotalMilliseconds);
+                return new RunResult(RunEnd.Retry, delay, failures);
             }
             catch (MagentoOAuthException e)
             {
                 await lifecycle.FailAsync(current, ExchangeSteps.Explain(current, e), cancellationToken);
-                return;
+                return RunResult.Finished;
             }
             catch (HttpRequestException e) when (StoreAddressRefusedException.Find(e) is { } refused)
             {
                 await lifecycle.FailAsync(current, refused.Message, cancellationToken);
-                return;
+                return RunResult.Finished;
             }
         }
+    }
+
+    internal enum RunEnd
+    {
+        Finished,
+        Retry,
+        HeldElsewhere,
+    }
+
+    /// <summary>How a turn of <see cref="RunAsync"/> ended.</summary>
+    internal readonly record struct RunResult(RunEnd End, TimeSpan Delay = default, int Failures = 0)
+    {
+        public static RunResult Finished => new(RunEnd.Finished);
+
+        public static RunResult HeldElsewhere => new(RunEnd.HeldElsewhere);
     }
 }

@@ -33,10 +33,31 @@ internal static class ServeCommand
                           "(only from a loopback proxy), so the identity page's cookies are Secure.",
         };
 
+        var callbackLimit = new Option<int>("--callback-limit")
+        {
+            Description = "Callbacks accepted per minute from one client address (an IPv6 /64), answered 429 beyond it; 0 for no limit. Magento sends one per Activate or Reauthorize.",
+            DefaultValueFactory = _ => new MagentoIntegrationOptions().CallbackLimitPerAddress,
+        };
+        var callbackLimitTotal = new Option<int>("--callback-limit-total")
+        {
+            Description = "Callbacks accepted per minute from all addresses together; 0 for no limit.",
+            DefaultValueFactory = _ => new MagentoIntegrationOptions().CallbackLimitTotal,
+        };
+        var unfinishedPerHost = new Option<int>("--max-unfinished-per-host")
+        {
+            Description = "New integrations of one store host that may be unfinished at once (forged callbacks at a store that never answers fill this, not the exchange).",
+            DefaultValueFactory = _ => new MagentoIntegrationOptions().MaxUnfinishedPerStoreHost,
+        };
+        var retainFailed = new Option<string>("--retain-failed")
+        {
+            Description = "How long failed activations that never got a token (and are linked to no account) are kept: 7d, 12h, 30m, or 'forever'.",
+            DefaultValueFactory = _ => "7d",
+        };
+
         var command = new Command("serve", "Run the Magento integration endpoint: paste the printed Callback URL and Identity Link URL into the " +
             "integration in the Magento admin, then click Activate. Credentials are exchanged at once and stored encrypted.")
         {
-            urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded,
+            urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded, callbackLimit, callbackLimitTotal, unfinishedPerHost, retainFailed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,6 +79,18 @@ internal static class ServeCommand
                 throw new CliUsageException("--claim-lease must be at least 1 second.");
             }
 
+            int perAddress = parse.GetValue(callbackLimit), total = parse.GetValue(callbackLimitTotal), perHost = parse.GetValue(unfinishedPerHost);
+            if (perAddress < 0 || total < 0)
+            {
+                throw new CliUsageException("--callback-limit and --callback-limit-total must be 0 (no limit) or more.");
+            }
+
+            if (perHost < 1)
+            {
+                throw new CliUsageException("--max-unfinished-per-host must be at least 1.");
+            }
+
+            TimeSpan retain = ParseRetention(parse.GetValue(retainFailed)!);
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             WebApplication app = Build(store, listen, o =>
             {
@@ -65,6 +98,10 @@ internal static class ServeCommand
                 o.RequestTimeout = TimeSpan.FromSeconds(Math.Min(20, Math.Max(1, lease)));
                 o.ScanInterval = TimeSpan.FromSeconds(Math.Clamp(lease / 3.0, 0.5, 5));
                 o.AllowPrivateStores = parse.GetValue(allowPrivate);
+                o.CallbackLimitPerAddress = perAddress;
+                o.CallbackLimitTotal = total;
+                o.MaxUnfinishedPerStoreHost = perHost;
+                o.RetainFailed = retain;
                 foreach (string host in parse.GetValue(allowHost) ?? [])
                 {
                     o.AllowedStoreHosts.Add(host);
@@ -83,6 +120,33 @@ internal static class ServeCommand
             return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Reads <c>--retain-failed</c>: a positive number with d, h, m or s, or "forever".</summary>
+    internal static TimeSpan ParseRetention(string text)
+    {
+        if (string.Equals(text, "forever", StringComparison.OrdinalIgnoreCase))
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        if (text.Length >= 2 && double.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out double amount) && amount > 0)
+        {
+            TimeSpan? span = char.ToLowerInvariant(text[^1]) switch
+            {
+                'd' => TimeSpan.FromDays(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                's' => TimeSpan.FromSeconds(amount),
+                _ => null,
+            };
+            if (span is { } value)
+            {
+                return value;
+            }
+        }
+
+        throw new CliUsageException($"--retain-failed '{text}' is not a duration such as 7d, 12h, 30m or 'forever'.");
     }
 
     /// <summary>The endpoint as an app: shared by serve, demo and the end-to-end tests.</summary>

@@ -166,6 +166,24 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
     }
 
     /// <inheritdoc />
+    public async Task<int> DeleteFailedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return await ExecuteAsync($"""
+            DELETE FROM stores WHERE id IN (
+                SELECT id FROM stores
+                WHERE status = {(int)StoreStatus.Failed} AND access_token IS NULL AND account_id IS NULL AND updated_at < @before
+                ORDER BY updated_at LIMIT @limit)
+            """,
+            c =>
+            {
+                Add(c, "@before", Time(updatedBefore));
+                Add(c, "@limit", limit);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) =>
         await ExecuteAsync("DELETE FROM stores WHERE id = @id", c => Add(c, "@id", id.ToString()), cancellationToken) == 1;
 

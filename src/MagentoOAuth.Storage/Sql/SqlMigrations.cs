@@ -73,6 +73,9 @@ internal static class SqlMigrations
     // before it can write rows nobody can read.
     private const string KeyCheck = "CREATE TABLE key_check (id INTEGER PRIMARY KEY, value TEXT NOT NULL)";
 
+    // Issue #10: failed activations that never got a token are removed after a retention period, found by this index.
+    private const string FailedIndex = "CREATE INDEX stores_failed_untokened ON stores (updated_at) WHERE status = 3 AND access_token IS NULL AND account_id IS NULL";
+
     /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
@@ -81,6 +84,7 @@ internal static class SqlMigrations
         (3, DataProtectionKeys),
         (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
         (5, KeyCheck),
+        (6, FailedIndex),
     ];
 
     /// <summary>PostgreSQL's steps.</summary>
@@ -91,6 +95,7 @@ internal static class SqlMigrations
         (3, DataProtectionKeys),
         (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
         (5, KeyCheck),
+        (6, FailedIndex),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.

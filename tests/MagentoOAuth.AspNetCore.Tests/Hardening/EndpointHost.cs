@@ -32,9 +32,14 @@ internal sealed class EndpointHost : IAsyncDisposable
 
     public Uri Url => new(_app.Urls.First() + "/");
 
-    public static async Task<EndpointHost> StartAsync(Action<MagentoIntegrationOptions>? configure = null)
+    public static async Task<EndpointHost> StartAsync(Action<MagentoIntegrationOptions>? configure = null, Func<InMemoryCredentialStore, Task>? seed = null)
     {
         var store = new InMemoryCredentialStore();
+        if (seed is not null)
+        {
+            await seed(store);
+        }
+
         var resolver = new ScriptedResolver();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

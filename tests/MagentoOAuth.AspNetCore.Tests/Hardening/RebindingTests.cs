@@ -59,7 +59,7 @@ public sealed class RebindingTests
         var connection = new StoreConnection
         {
             Id = Guid.NewGuid(), StoreBaseUrl = "https://shop.example.com/", ConsumerKey = EndpointHost.Key(), ConsumerSecret = EndpointHost.Key(),
-            ReceivedAt = DateTimeOffset.UtcNow, Status = StoreStatus.Failed, StatusReason = "Magento said \"{internal: db01.corp password=hunter2}\".",
+            ReceivedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, Status = StoreStatus.Failed, StatusReason = "Magento said \"{internal: db01.corp password=hunter2}\".",
         };
         Assert.True(await host.Store.InsertAsync(connection));
         string status = await host.Http.GetStringAsync(new Uri(host.Url, $"magento/identity/status?oauth_consumer_key={connection.ConsumerKey}"));

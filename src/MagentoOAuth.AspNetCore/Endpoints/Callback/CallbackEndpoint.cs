@@ -2,6 +2,7 @@ using System.Text;
 using MagentoOAuth.AspNetCore.Exchange;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
+using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,10 +26,15 @@ internal static class CallbackEndpoint
         MagentoIntegrationOptions options = services.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value;
         ILogger logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("MagentoOAuth.AspNetCore.Callback");
 
-        (int status, string? problem) = await ProcessAsync(context, options, services, logger);
+        (int status, string? problem, TimeSpan? retryAfter) = await ProcessAsync(context, options, services, logger);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        if (problem is not null)
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (problem is not null && status != StatusCodes.Status429TooManyRequests)
         {
             Log.CallbackRefused(logger, status, problem);
         }
@@ -36,12 +42,19 @@ internal static class CallbackEndpoint
         await context.Response.WriteAsync(problem ?? "ok", context.RequestAborted);
     }
 
-    private static async Task<(int Status, string? Problem)> ProcessAsync(HttpContext context, MagentoIntegrationOptions options, IServiceProvider services, ILogger logger)
+    private static async Task<Answer> ProcessAsync(HttpContext context, MagentoIntegrationOptions options, IServiceProvider services, ILogger logger)
     {
         HttpRequest request = context.Request;
+
+        // Before the body is read: a flood costs as little as possible. Refusals are not logged one by one (a flood
+        // would fill the log); the limiter's own counters are the record.
+        if (services.GetRequiredService<CallbackLimiter>().TryAcquire(context.Connection.RemoteIpAddress) is { } wait)
+        {
+            return new Answer(429, "Too many callbacks from this address or in total; try again later.", wait);
+        }
         if (request.ContentLength > MagentoIntegrationDefaults.MaxCallbackBytes)
         {
-            return (413, $"The body is larger than {MagentoIntegrationDefaults.MaxCallbackBytes} bytes; Magento's callback is four short fields.");
+            return new Answer(413, $"The body is larger than {MagentoIntegrationDefaults.MaxCallbackBytes} bytes; Magento's callback is four short fields.");
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -51,7 +64,7 @@ internal static class CallbackEndpoint
 
         if (!request.HasFormContentType || !string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return (415, "Send the credentials as application/x-www-form-urlencoded, as Magento does.");
+            return new Answer(415, "Send the credentials as application/x-www-form-urlencoded, as Magento does.");
         }
 
         IFormCollection form;
@@ -61,23 +74,23 @@ internal static class CallbackEndpoint
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (413, $"The body is larger than {MagentoIntegrationDefaults.MaxCallbackBytes} bytes; Magento's callback is four short fields.");
+            return new Answer(413, $"The body is larger than {MagentoIntegrationDefaults.MaxCallbackBytes} bytes; Magento's callback is four short fields.");
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or DecoderFallbackException)
         {
-            return (400, "The body is not a valid form.");
+            return new Answer(400, "The body is not a valid form.");
         }
 
         foreach (string field in Fields)
         {
             if (!form.TryGetValue(field, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0]))
             {
-                return (400, $"{field} is missing.");
+                return new Answer(400, $"{field} is missing.");
             }
 
             if (values.Count > 1)
             {
-                return (400, $"{field} is given more than once.");
+                return new Answer(400, $"{field} is given more than once.");
             }
         }
 
@@ -89,32 +102,67 @@ internal static class CallbackEndpoint
             // F/Oauth/Helper/Oauth.php: keys, secrets, tokens and verifiers are 32 characters of [0-9a-z].
             if (value.Length != 32 || !value.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c)))
             {
-                return (400, $"{name} must be 32 characters of 0-9 and a-z, as Magento generates it.");
+                return new Answer(400, $"{name} must be 32 characters of 0-9 and a-z, as Magento generates it.");
             }
         }
 
         var (storeUrl, urlProblem) = await StoreUrlGuard.CheckAsync(form["store_base_url"].ToString(), options, services.GetRequiredService<StoreAddressResolver>(), context.RequestAborted);
         if (storeUrl is null)
         {
-            return (400, urlProblem);
+            return new Answer(400, urlProblem);
         }
 
-        ReceiveResult result = await services.GetRequiredService<ConnectionLifecycle>()
-            .ReceiveAsync(new ReceivedCredentials(key, secret, verifier, storeUrl.AbsoluteUri), context.RequestAborted);
+        // Room for one more unfinished activation of this host, held while the callback is stored. A host that is full
+        // (stores that never answer fill it) still takes a Reauthorize of an integration it knows: that needs its secret.
+        ExchangeQueue queue = services.GetRequiredService<ExchangeQueue>();
+        string host = ExchangeQueue.HostOf(storeUrl.AbsoluteUri);
+        bool reserved = queue.TryReserve(host, options.MaxUnfinishedPerStoreHost);
+        if (!reserved && await services.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted) is null)
+        {
+            string reason = queue.Count >= ExchangeQueue.Capacity
+                ? $"{ExchangeQueue.Capacity} activations are unfinished; try again later."
+                : $"The store host {host} has {options.MaxUnfinishedPerStoreHost} unfinished activations; try again when they have finished or failed.";
+            Log.CallbackLimited(logger, reason);
+            return new Answer(429, reason, options.ScanInterval > TimeSpan.FromSeconds(30) ? options.ScanInterval : TimeSpan.FromSeconds(30));
+        }
+
+        ReceiveResult result;
+        try
+        {
+            result = await services.GetRequiredService<ConnectionLifecycle>()
+                .ReceiveAsync(new ReceivedCredentials(key, secret, verifier, storeUrl.AbsoluteUri), context.RequestAborted);
+        }
+        catch
+        {
+            if (reserved)
+            {
+                queue.CancelReservation(host);
+            }
+
+            throw;
+        }
+
+        if (result.Outcome is not (ReceiveOutcome.Created or ReceiveOutcome.Reauthorized) && reserved)
+        {
+            queue.CancelReservation(host);
+        }
+
         switch (result.Outcome)
         {
             case ReceiveOutcome.Created or ReceiveOutcome.Reauthorized:
                 Log.CallbackAccepted(logger, result.Connection!.StoreBaseUrl, result.Outcome == ReceiveOutcome.Created ? "new integration" : "reauthorize");
-                services.GetRequiredService<ExchangeQueue>().Enqueue(result.Connection.Id);
-                return (200, null);
+                queue.Add(result.Connection.Id, host, reserved, wake: true);
+                return new Answer(200, null);
             case ReceiveOutcome.SecretMismatch:
-                return (403, "This consumer key is known with another secret; the credentials were not stored.");
+                return new Answer(403, "This consumer key is known with another secret; the credentials were not stored.");
             case ReceiveOutcome.StoreMismatch:
-                return (403, "This consumer key belongs to another store URL; the credentials were not stored.");
+                return new Answer(403, "This consumer key belongs to another store URL; the credentials were not stored.");
             case ReceiveOutcome.Unreadable:
-                return (503, "This integration is stored under another encryption key; the app's operator must restore it. The credentials were not stored.");
+                return new Answer(503, "This integration is stored under another encryption key; the app's operator must restore it. The credentials were not stored.");
             default:
-                return (503, "The store is being changed by another request; Magento's Reauthorize can be clicked again.");
+                return new Answer(503, "The store is being changed by another request; Magento's Reauthorize can be clicked again.");
         }
     }
+
+    private readonly record struct Answer(int Status, string? Problem, TimeSpan? RetryAfter = null);
 }
