@@ -32,6 +32,17 @@ public sealed class BrowserTests : EndToEndTestBase
         });
         IPage admin = await browser.NewPageAsync();
         admin.SetDefaultTimeout(30_000);
+        var violations = new List<string>();
+        admin.Context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (violations)
+                {
+                    violations.Add(message.Text);
+                }
+            }
+        };
         await admin.GotoAsync(new Uri(Sandbox.BaseUrl, "admin").AbsoluteUri);
         Assert.Equal("inactive", await admin.GetAttributeAsync("tr[data-integration-id='1'] td[data-status]", "data-status"));
 
@@ -40,6 +51,26 @@ public sealed class BrowserTests : EndToEndTestBase
         Assert.StartsWith(EndpointUrl + "/magento/identity?oauth_consumer_key=" + (string)integration["consumerKey"]!, popup.Url, StringComparison.Ordinal);
         await popup.WaitForSelectorAsync("#status.active");
         Assert.Contains("Connected", await popup.InnerTextAsync("#status"), StringComparison.Ordinal);
+
+        // The page runs under its Content-Security-Policy: its own (nonce) script ran, a script injected without the
+        // nonce does not, and nothing of the page itself was refused.
+        using (HttpResponseMessage page = await Http.GetAsync(popup.Url))
+        {
+            string policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("script-src 'nonce-", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("1", await popup.EvaluateAsync<string?>("() => document.documentElement.getAttribute('data-live')"));
+        Assert.Empty(violations);
+        await popup.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = \"document.documentElement.setAttribute('data-injected', '1')\"; document.head.appendChild(s); }");
+        Assert.Null(await popup.EvaluateAsync<string?>("() => document.documentElement.getAttribute('data-injected')"));
+        for (int i = 0; i < 100 && violations.Count == 0; i++)
+        {
+            await Task.Delay(50); // the console report of the refusal arrives on its own
+        }
+
+        Assert.NotEmpty(violations);
         await popup.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "identity-page.png") });
 
         var closed = new TaskCompletionSource();

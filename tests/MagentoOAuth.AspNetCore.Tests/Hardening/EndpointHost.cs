@@ -32,7 +32,7 @@ internal sealed class EndpointHost : IAsyncDisposable
 
     public Uri Url => new(_app.Urls.First() + "/");
 
-    public static async Task<EndpointHost> StartAsync(Action<MagentoIntegrationOptions>? configure = null, Func<InMemoryCredentialStore, Task>? seed = null)
+    public static async Task<EndpointHost> StartAsync(Action<MagentoIntegrationOptions>? configure = null, Func<InMemoryCredentialStore, Task>? seed = null, bool exchange = true)
     {
         var store = new InMemoryCredentialStore();
         if (seed is not null)
@@ -53,6 +53,12 @@ internal sealed class EndpointHost : IAsyncDisposable
             configure?.Invoke(o);
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<StoreAddressResolver>(resolver));
+        if (!exchange)
+        {
+            // Accepted callbacks stay stored and are never exchanged: nothing leaves loopback, whatever the store URL.
+            builder.Services.RemoveAll<Microsoft.Extensions.Hosting.IHostedService>();
+        }
+
         WebApplication app = builder.Build();
         app.MapMagentoIntegration();
         await app.StartAsync();

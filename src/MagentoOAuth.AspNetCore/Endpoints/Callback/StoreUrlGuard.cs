@@ -21,6 +21,17 @@ internal static class StoreUrlGuard
             return (null, "store_base_url must be an absolute http(s) URL, like https://shop.example.com/.");
         }
 
+        try
+        {
+            // An international name that IDNA refuses parses as a Uri but throws when its ASCII form is asked for.
+            _ = url.IdnHost;
+            _ = url.AbsoluteUri;
+        }
+        catch (UriFormatException)
+        {
+            return (null, "store_base_url has a host name that is not a valid domain name.");
+        }
+
         if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
         {
             return (null, "store_base_url must have no user name, query or fragment.");
