@@ -40,4 +40,10 @@ public sealed class SandboxOptions
 
     /// <summary>Moves the sandbox's clock for timestamp checks, to imitate a store whose clock differs from the client's.</summary>
     public TimeSpan ClockOffset { get; set; }
+
+    /// <summary>
+    /// Host names, besides <c>localhost</c> and IP addresses, that requests may name (a name in <c>/etc/hosts</c>, or a
+    /// tunnel's). Every other name is refused, so a DNS name rebound to 127.0.0.1 by a web page cannot reach the sandbox.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
 }

@@ -39,6 +39,11 @@ public static class SandboxServer
         services.AddSingleton<CallLog>();
         services.AddSingleton<CatalogStore>();
         services.AddSingleton<IntegrationService>();
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = AdminEndpoints.AntiforgeryHeader; // the admin's script sends it with its fetch
+            o.Cookie.Name = "sandbox-antiforgery";
+        });
         services.AddSingleton(new Faults.FaultInjector(options.Faults, options.FaultSeed));
         services.AddHttpClient(IntegrationService.CallbackClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
@@ -51,6 +56,9 @@ public static class SandboxServer
             string host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : uri.Host;
             app.Services.GetRequiredService<SandboxAddress>().BaseUrl = $"{uri.Scheme}://{host}:{uri.Port}/";
         });
+
+        // First of all: a request from a web page of another site, or for a rebound DNS name, goes no further.
+        app.Use((context, next) => BrowserGuard.InvokeAsync(context, options, () => next(context)));
 
         // With separate stores, /stores/{id}/… is that store's root: the prefix moves to PathBase before routing.
         app.Use((context, next) =>

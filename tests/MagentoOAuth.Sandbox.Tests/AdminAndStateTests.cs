@@ -10,9 +10,7 @@ public sealed class AdminAndStateTests : SandboxTestBase
     public async Task The_admin_lists_integrations_and_creates_one_from_its_form()
     {
         using var noRedirects = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
-        var form = new FormUrlEncodedContent([new("name", "Shop sync"), new("endpoint", Receiver.CallbackUrl), new("identity_link_url", Receiver.IdentityLinkUrl)]);
-
-        HttpResponseMessage saved = await noRedirects.PostAsync(Url("admin/integrations"), form);
+        HttpResponseMessage saved = await AdminPostAsync("admin/integrations", [new("name", "Shop sync"), new("endpoint", Receiver.CallbackUrl), new("identity_link_url", Receiver.IdentityLinkUrl)], noRedirects);
         string grid = await Http.GetStringAsync(Url("admin"));
 
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
@@ -27,7 +25,7 @@ public sealed class AdminAndStateTests : SandboxTestBase
     {
         await CreateIntegrationAsync();
 
-        string page = await (await Http.PostAsync(Url("admin/integrations/1/activate"), null)).Content.ReadAsStringAsync();
+        string page = await (await AdminPostAsync("admin/integrations/1/activate")).Content.ReadAsStringAsync();
         var posted = await Receiver.NextPostAsync();
 
         Assert.Contains("posted to its Callback URL (HTTP 200)", page, StringComparison.Ordinal);
@@ -39,7 +37,7 @@ public sealed class AdminAndStateTests : SandboxTestBase
     {
         await CreateIntegrationAsync(withUrls: false);
 
-        string page = await (await Http.PostAsync(Url("admin/integrations/1/activate"), null)).Content.ReadAsStringAsync();
+        string page = await (await AdminPostAsync("admin/integrations/1/activate")).Content.ReadAsStringAsync();
         JsonObject integration = await GetIntegrationAsync(1);
 
         Assert.Equal("active", (string)integration["status"]!);

@@ -42,6 +42,9 @@ public sealed class CallbackReceiver : IAsyncDisposable
         return await _posts.Reader.ReadAsync(timeout.Token);
     }
 
+    /// <summary>How many POSTs arrived that no one has read yet.</summary>
+    public int Unread => _posts.Reader.Count;
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -35,6 +35,17 @@ public abstract class SandboxTestBase : IAsyncLifetime
 
     protected Uri Url(string relative) => new(Sandbox.BaseUrl, relative);
 
+    /// <summary>Posts an admin form as a browser that opened the admin does: with the antiforgery token of the page (and its cookie).</summary>
+    protected async Task<HttpResponseMessage> AdminPostAsync(string relative, IEnumerable<KeyValuePair<string, string>>? fields = null, HttpClient? client = null)
+    {
+        client ??= Http;
+        string grid = await client.GetStringAsync(Url("admin"));
+        System.Text.RegularExpressions.Match token = System.Text.RegularExpressions.Regex.Match(grid, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">");
+        Assert.True(token.Success, "the admin page carries an antiforgery token");
+        var form = new List<KeyValuePair<string, string>>(fields ?? []) { new(token.Groups[1].Value, System.Net.WebUtility.HtmlDecode(token.Groups[2].Value)) };
+        return await client.PostAsync(Url(relative), new FormUrlEncodedContent(form));
+    }
+
     protected async Task<JsonObject> CreateIntegrationAsync(bool withUrls = true, string[]? resources = null)
     {
         var body = new JsonObject { ["name"] = "Test app" };

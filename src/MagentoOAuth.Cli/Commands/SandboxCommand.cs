@@ -36,11 +36,16 @@ internal static class SandboxCommand
         };
         var clockOffset = new Option<int>("--clock-offset") { Description = "Seconds to move the store's clock (negative: behind the client, so its timestamps look ahead)." };
         var separateStores = new Option<bool>("--separate-stores") { Description = "Make each integration its own store at {base}stores/{id}/ (one sandbox standing in for many merchants)." };
+        var allowHost = new Option<string[]>("--allow-host")
+        {
+            Description = "Also answer requests for this host name (repeatable), e.g. a name from /etc/hosts or a tunnel's. Only localhost, IP addresses " +
+                          "and the host of --urls are answered otherwise, so a web page cannot reach the sandbox through a DNS name it rebinds to 127.0.0.1.",
+        };
 
         var command = new Command("sandbox", "Run a local stand-in for a Magento 2.4 store: its OAuth token endpoints, a few REST resources, and an admin " +
             "where you create and activate integrations, so the whole Integration flow runs with no Magento install.")
         {
-            urls, expiry, signer, allowBearer, dataDir, faults, clockOffset, separateStores,
+            urls, expiry, signer, allowBearer, dataDir, faults, clockOffset, separateStores, allowHost,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +71,11 @@ internal static class SandboxCommand
                 ClockOffset = TimeSpan.FromSeconds(parse.GetValue(clockOffset)),
                 SeparateStores = parse.GetValue(separateStores),
             };
+            foreach (string host in (parse.GetValue(allowHost) ?? []).Append(listen.Host))
+            {
+                options.AllowedHosts.Add(host);
+            }
+
             foreach (string fault in parse.GetValue(faults) ?? [])
             {
                 try

@@ -22,8 +22,9 @@ internal static class AdminPages
         .note{background:#fffbbb;border:1px solid #e2d000;padding:.6rem}.error{background:#fae5e5;border:1px solid #e22626;padding:.6rem}
         """;
 
-    public static string Grid(IReadOnlyList<(IntegrationRecord Integration, ConsumerRecord Consumer)> rows, string? message)
+    public static string Grid(IReadOnlyList<(IntegrationRecord Integration, ConsumerRecord Consumer)> rows, string? message, string tokenField, string token)
     {
+        string hidden = $"<input type=\"hidden\" name=\"{E(tokenField)}\" value=\"{E(token)}\">";
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <table aria-label="Integrations"><thead><tr><th scope="col">ID</th><th scope="col">Name</th><th scope="col">Callback URL</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead><tbody>
@@ -41,15 +42,15 @@ internal static class AdminPages
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr data-integration-id="{id}"><td>{id}</td><td>{E(integration.Name)}</td><td>{E(integration.Endpoint ?? "(manual)")}</td>
                 <td class="{status}" data-status="{status}">{(integration.Status == 1 ? "Active" : "Inactive")}</td>
-                <td><form class="inline activate" method="post" action="/admin/integrations/{id}/{action.ToLowerInvariant()}"><button type="submit" class="primary">{action}</button></form>
-                <form class="inline" method="post" action="/admin/integrations/{id}/delete"><button type="submit">Delete</button></form></td></tr>
+                <td><form class="inline activate" method="post" action="/admin/integrations/{id}/{action.ToLowerInvariant()}">{hidden}<button type="submit" class="primary">{action}</button></form>
+                <form class="inline" method="post" action="/admin/integrations/{id}/delete">{hidden}<button type="submit">Delete</button></form></td></tr>
                 """);
         }
 
         html.Append("</tbody></table>");
-        html.Append("""
+        html.Append(CultureInfo.InvariantCulture, $$"""
             <fieldset><legend>Add New Integration</legend>
-            <form method="post" action="/admin/integrations">
+            <form method="post" action="/admin/integrations">{{hidden}}
             <label for="name">Name</label><input id="name" name="name" type="text" required>
             <label for="endpoint">Callback URL</label><input id="endpoint" name="endpoint" type="url" placeholder="https://your-app.example/magento/callback">
             <label for="identity_link_url">Identity Link URL</label><input id="identity_link_url" name="identity_link_url" type="url" placeholder="https://your-app.example/magento/identity">
@@ -61,7 +62,8 @@ internal static class AdminPages
             document.querySelectorAll('form.activate').forEach(function (form) {
               form.addEventListener('submit', function (event) {
                 event.preventDefault();
-                fetch(form.action, { method: 'POST', headers: { 'Accept': 'application/json' } })
+                var token = form.querySelector('input[type=hidden]').value;
+                fetch(form.action, { method: 'POST', headers: { 'Accept': 'application/json', '{{MagentoOAuth.Sandbox.Endpoints.AdminEndpoints.AntiforgeryHeader}}': token } })
                   .then(function (r) { return r.json(); })
                   .then(function (result) {
                     if (result.callbackError) { alert(result.callbackError); return; }

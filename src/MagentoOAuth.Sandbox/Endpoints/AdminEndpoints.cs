@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MagentoOAuth.Sandbox.Admin;
 using MagentoOAuth.Sandbox.Integrations;
 using MagentoOAuth.Sandbox.State;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,25 +16,50 @@ internal static class AdminEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin", context => Respond.Html(context, 200, AdminPages.Grid(Rows(context), context.Request.Query["message"].FirstOrDefault())));
-        app.MapPost("/admin/integrations", CreateAsync);
-        app.MapPost("/admin/integrations/{id}/activate", context => ActivateAsync(context, reauthorize: false));
-        app.MapPost("/admin/integrations/{id}/reauthorize", context => ActivateAsync(context, reauthorize: true));
+        app.MapGet("/admin", context => GridAsync(context, 200, context.Request.Query["message"].FirstOrDefault()));
+        app.MapPost("/admin/integrations", context => WithFormTokenAsync(context, CreateAsync));
+        app.MapPost("/admin/integrations/{id}/activate", context => WithFormTokenAsync(context, c => ActivateAsync(c, reauthorize: false)));
+        app.MapPost("/admin/integrations/{id}/reauthorize", context => WithFormTokenAsync(context, c => ActivateAsync(c, reauthorize: true)));
         app.MapGet("/admin/integrations/{id}/credentials", CredentialsAsync);
-        app.MapPost("/admin/integrations/{id}/delete", context =>
+        app.MapPost("/admin/integrations/{id}/delete", context => WithFormTokenAsync(context, c =>
         {
-            if (Id(context) is int id)
+            if (Id(c) is int id)
             {
-                Service(context).Delete(id);
+                Service(c).Delete(id);
             }
 
-            context.Response.Redirect("/admin?message=Integration%20deleted.", permanent: false);
+            c.Response.Redirect("/admin?message=Integration%20deleted.", permanent: false);
             return Task.CompletedTask;
-        });
+        }));
         app.MapGet("/admin/integration/loginSuccessCallback", context => Respond.Html(context, 200, AdminPages.LoginSuccessCallback));
     }
 
+    /// <summary>The header the grid's script sends the antiforgery token in (a form sends it as a field).</summary>
+    public const string AntiforgeryHeader = "X-Sandbox-Antiforgery";
+
     private static IntegrationService Service(HttpContext context) => context.RequestServices.GetRequiredService<IntegrationService>();
+
+    private static Task GridAsync(HttpContext context, int status, string? message)
+    {
+        AntiforgeryTokenSet tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return Respond.Html(context, status, AdminPages.Grid(Rows(context), message, tokens.FormFieldName, tokens.RequestToken ?? string.Empty));
+    }
+
+    /// <summary>Every admin form post carries the token of a page the sandbox served: a page of another site cannot post them.</summary>
+    private static async Task WithFormTokenAsync(HttpContext context, Func<HttpContext, Task> action)
+    {
+        try
+        {
+            await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            await Respond.Html(context, 400, "<p>This form did not come from the sandbox admin (its antiforgery token is missing or expired). <a href=\"/admin\">Open the admin</a> and try again.</p>");
+            return;
+        }
+
+        await action(context);
+    }
 
     private static int? Id(HttpContext context) =>
         int.TryParse(context.Request.RouteValues["id"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id : null;
@@ -48,15 +74,17 @@ internal static class AdminEndpoints
         string endpoint = form["endpoint"].ToString().Trim();
         string identity = form["identity_link_url"].ToString().Trim();
         string? problem = name.Length == 0 ? "Name is required."
-            : endpoint.Length > 0 && !Uri.TryCreate(endpoint, UriKind.Absolute, out _) ? "Invalid Callback URL"
-            : identity.Length > 0 && !Uri.TryCreate(identity, UriKind.Absolute, out _) ? "Invalid Identity Link URL"
+            : !ApiEndpoints.IsHttpUrl(endpoint.Length == 0 ? null : endpoint) ? "Invalid Callback URL"
+            : !ApiEndpoints.IsHttpUrl(identity.Length == 0 ? null : identity) ? "Invalid Identity Link URL"
             : null;
-        if (problem is null)
+        if (problem is not null)
         {
-            Service(context).Create(name, endpoint, identity, null);
+            await GridAsync(context, 400, problem);
+            return;
         }
 
-        context.Response.Redirect("/admin?message=" + Uri.EscapeDataString(problem ?? "The integration has been saved."), permanent: false);
+        Service(context).Create(name, endpoint, identity, null);
+        context.Response.Redirect("/admin?message=" + Uri.EscapeDataString("The integration has been saved."), permanent: false);
     }
 
     private static async Task ActivateAsync(HttpContext context, bool reauthorize)

@@ -176,7 +176,7 @@ internal static class ApiEndpoints
     private static string? Text(JsonObject? body, string name) =>
         body?[name] is JsonValue value && value.TryGetValue(out string? text) ? (text.Length == 0 ? null : text) : null;
 
-    /// <summary>Absent is fine (a manual integration); present must be absolute http(s), as Save.php's URL validator wants.</summary>
-    private static bool IsHttpUrl(string? url) =>
+    /// <summary>Absent is fine (a manual integration); present must be absolute http(s), as Save.php's URL validator wants. The admin form uses it too.</summary>
+    internal static bool IsHttpUrl(string? url) =>
         url is null || (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps));
 }
