@@ -148,6 +148,72 @@ public sealed class UnlimitedCallbackFloodTests : FloodTestBase
     }
 }
 
+/// <summary>
+/// A burst over many store hosts with the rate limits off: every forgery is stored (80 hosts x the cap of 5) and each
+/// hangs for the request timeout, yet the real activation, whose callback comes from its store's own address, gets a
+/// slot kept for that lane at once.
+/// </summary>
+public sealed class ManyHostsFloodTests : EndToEndTestBase, IDisposable
+{
+    private readonly List<TcpListener> _hanging = [];
+
+    public ManyHostsFloodTests()
+    {
+        for (int i = 0; i < 80; i++)
+        {
+            var listener = new TcpListener(IPAddress.Parse($"127.0.3.{i + 1}"), 0);
+            listener.Start(backlog: 64); // never accepted
+            _hanging.Add(listener);
+        }
+    }
+
+    protected override void ConfigureIntegration(MagentoIntegrationOptions options)
+    {
+        options.CallbackLimitPerAddress = 0;
+        options.CallbackLimitTotal = 0;
+        options.MaxUnfinishedPerStoreHost = new MagentoIntegrationOptions().MaxUnfinishedPerStoreHost;
+        options.RequestTimeout = new MagentoIntegrationOptions().RequestTimeout;
+        options.MaxConcurrentExchanges = 8;
+    }
+
+    public void Dispose()
+    {
+        _hanging.ForEach(l => l.Dispose());
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task A_real_activation_gets_a_slot_kept_for_callbacks_from_stores_while_forgeries_hold_the_others()
+    {
+        var statuses = new Dictionary<HttpStatusCode, int>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 20 }, async (i, cancellationToken) =>
+        {
+            var store = (IPEndPoint)_hanging[i % _hanging.Count].LocalEndpoint;
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["oauth_consumer_key"] = Guid.NewGuid().ToString("N"),
+                ["oauth_consumer_secret"] = Guid.NewGuid().ToString("N"),
+                ["oauth_verifier"] = Guid.NewGuid().ToString("N"),
+                ["store_base_url"] = $"http://{store.Address}:{store.Port}/forged/{i}/",
+            });
+            using HttpResponseMessage response = await Http.PostAsync(new Uri(EndpointUrl + "/magento/callback"), form, cancellationToken);
+            lock (statuses)
+            {
+                statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
+            }
+        });
+        Assert.Equal(400, statuses.GetValueOrDefault(HttpStatusCode.OK));
+        await Task.Delay(500); // the forgeries now hold every slot their lane may use, for 20 s each
+
+        JsonObject integration = await CreateIntegrationAsync("real merchant");
+        var clock = Stopwatch.StartNew();
+        await ActivateAsync((int)integration["id"]!);
+        await WaitForActiveAsync((string)integration["consumerKey"]!);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the real activation took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.True((await Store.ListUnfinishedAsync(1000)).Count >= 390, "the forgeries are still hanging");
+    }
+}
+
 /// <summary>Retries wait outside the exchange slots: with one slot, stores failing over and over do not hold it.</summary>
 public sealed class RetrySlotTests : EndToEndTestBase
 {

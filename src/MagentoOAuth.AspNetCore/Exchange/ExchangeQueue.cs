@@ -9,6 +9,14 @@ namespace MagentoOAuth.AspNetCore.Exchange;
 /// behind every forgery (a LIFO queue under overload); when there is no backlog the order does not matter. Retries
 /// wait here, not in an exchange slot, and run when due.
 /// </para>
+/// <para>
+/// Two lanes. Magento posts the callback from the store's own server, so a callback whose client address is one the
+/// store host resolves to is very likely real (<see cref="Lane.FromStore"/>); a forger would have to send from the
+/// store's address. That lane runs first and may use every exchange slot, while the other lane may use only part of
+/// them (<see cref="TakeAsync"/>): a burst of forgeries at stores that never answer cannot hold every slot for the
+/// request timeout. A store behind a CDN or load balancer whose callback comes from another address is in the other
+/// lane, no worse off than before lanes existed.
+/// </para>
 /// </summary>
 internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
 {
@@ -18,9 +26,19 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _entries = [];
     private readonly Dictionary<string, int> _perHost = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Stack<Guid> _fresh = new();
-    private readonly PriorityQueue<Guid, DateTimeOffset> _retries = new();
+    private readonly Stack<Guid>[] _fresh = [new(), new()];
+    private readonly PriorityQueue<Guid, DateTimeOffset>[] _retries = [new(), new()];
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+
+    /// <summary>How a store's activation arrived, which decides its lane.</summary>
+    public enum Lane
+    {
+        /// <summary>The callback came from an address the store host resolves to, as Magento's does.</summary>
+        FromStore = 0,
+
+        /// <summary>From anywhere else, or found by the scan.</summary>
+        Other = 1,
+    }
 
     /// <summary>How many stores are held (running, waiting or due).</summary>
     public int Count
@@ -86,9 +104,10 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
 
     /// <summary>
     /// Adds a store to run now; false (and the reservation, if any, given back) when it is already held. With
-    /// <paramref name="wake"/> (a Reauthorize just arrived), a store waiting for a retry runs now, counted afresh.
+    /// <paramref name="wake"/> (a Reauthorize just arrived), a store waiting for a retry runs now, counted afresh, in
+    /// the lane of this callback.
     /// </summary>
-    public bool Add(Guid id, string host, bool reserved = false, bool wake = false)
+    public bool Add(Guid id, string host, bool reserved = false, bool wake = false, Lane lane = Lane.Other)
     {
         lock (_gate)
         {
@@ -106,7 +125,8 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
 
                 held.State = EntryState.Fresh;
                 held.Failures = 0;
-                _fresh.Push(id);
+                held.Lane = lane;
+                _fresh[(int)lane].Push(id);
             }
             else
             {
@@ -115,8 +135,8 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
                     _perHost[host] = _perHost.GetValueOrDefault(host) + 1;
                 }
 
-                _entries[id] = new Entry(host);
-                _fresh.Push(id);
+                _entries[id] = new Entry(host) { Lane = lane };
+                _fresh[(int)lane].Push(id);
             }
         }
 
@@ -125,48 +145,45 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
     }
 
     /// <summary>
-    /// Waits for the next store to run: an untried one, newest first, else the retry due first. The store stays held
-    /// (so neither the scan nor a callback adds it twice) until <see cref="Retry"/> or <see cref="Remove"/>.
+    /// Waits for the next store to run: from the store lane, an untried one (newest first), else its retry due first;
+    /// then the same from the other lane, but only while <paramref name="mayTakeOther"/> says so (the worker keeps
+    /// part of its slots for the store lane). The store stays held (so neither the scan nor a callback adds it twice)
+    /// until <see cref="Retry"/> or <see cref="Remove"/>. <see cref="Wake"/> makes it look again.
     /// </summary>
-    public async Task<(Guid Id, int Failures)> TakeAsync(CancellationToken cancellationToken)
+    public async Task<(Guid Id, int Failures, Lane Lane)> TakeAsync(Func<bool> mayTakeOther, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(mayTakeOther);
         while (true)
         {
-            TimeSpan wait;
+            TimeSpan wait = Timeout.InfiniteTimeSpan;
             lock (_gate)
             {
-                while (_fresh.TryPop(out Guid id))
+                foreach (Lane lane in (Lane[])[Lane.FromStore, Lane.Other])
                 {
-                    if (_entries.TryGetValue(id, out Entry? entry) && entry.State == EntryState.Fresh)
+                    if (lane == Lane.Other && !mayTakeOther())
                     {
-                        entry.State = EntryState.Running;
-                        return (id, entry.Failures);
-                    }
-                }
-
-                wait = Timeout.InfiniteTimeSpan;
-                while (_retries.TryPeek(out Guid id, out DateTimeOffset due))
-                {
-                    if (!_entries.TryGetValue(id, out Entry? entry) || entry.State != EntryState.Waiting || entry.Due != due)
-                    {
-                        _retries.Dequeue();
-                        continue;
+                        break;
                     }
 
-                    TimeSpan left = due - time.GetUtcNow();
-                    if (left <= TimeSpan.Zero)
+                    if (TakeFresh(lane) is { } fresh)
                     {
-                        _retries.Dequeue();
-                        entry.State = EntryState.Running;
-                        return (id, entry.Failures);
+                        return fresh;
                     }
 
-                    wait = left;
-                    break;
+                    (Guid Id, int Failures, Lane Lane)? due = TakeDue(lane, out TimeSpan left);
+                    if (due is { } ready)
+                    {
+                        return ready;
+                    }
+
+                    if (left != Timeout.InfiniteTimeSpan && (wait == Timeout.InfiniteTimeSpan || left < wait))
+                    {
+                        wait = left;
+                    }
                 }
             }
 
-            // Woken by an Add or a Retry, or when the first retry is due. A wake-up with nothing to take just looks again.
+            // Woken by an Add, a Retry or a Wake, or when the first retry is due. A wake-up with nothing to take looks again.
             if (wait == Timeout.InfiniteTimeSpan)
             {
                 await _signal.WaitAsync(cancellationToken);
@@ -189,6 +206,47 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
         }
     }
 
+    private (Guid, int, Lane)? TakeFresh(Lane lane)
+    {
+        while (_fresh[(int)lane].TryPop(out Guid id))
+        {
+            // A store woken into the other lane leaves a stale id here: only an entry still fresh in this lane counts.
+            if (_entries.TryGetValue(id, out Entry? entry) && entry.State == EntryState.Fresh && entry.Lane == lane)
+            {
+                entry.State = EntryState.Running;
+                return (id, entry.Failures, lane);
+            }
+        }
+
+        return null;
+    }
+
+    private (Guid, int, Lane)? TakeDue(Lane lane, out TimeSpan left)
+    {
+        left = Timeout.InfiniteTimeSpan;
+        PriorityQueue<Guid, DateTimeOffset> retries = _retries[(int)lane];
+        while (retries.TryPeek(out Guid id, out DateTimeOffset due))
+        {
+            if (!_entries.TryGetValue(id, out Entry? entry) || entry.State != EntryState.Waiting || entry.Due != due || entry.Lane != lane)
+            {
+                retries.Dequeue();
+                continue;
+            }
+
+            left = due - time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            retries.Dequeue();
+            entry.State = EntryState.Running;
+            return (id, entry.Failures, lane);
+        }
+
+        return null;
+    }
+
     /// <summary>Puts a store that failed for a passing reason back, to run at <paramref name="due"/> after <paramref name="failures"/> failures in a row.</summary>
     public void Retry(Guid id, DateTimeOffset due, int failures)
     {
@@ -202,7 +260,7 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
             entry.State = EntryState.Waiting;
             entry.Due = due;
             entry.Failures = failures;
-            _retries.Enqueue(id, due);
+            _retries[(int)entry.Lane].Enqueue(id, due);
         }
 
         _signal.Release();
@@ -219,6 +277,9 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
             }
         }
     }
+
+    /// <summary>Makes a waiting <see cref="TakeAsync"/> look again (a slot of the other lane came free).</summary>
+    public void Wake() => _signal.Release();
 
     /// <summary>Whether the store is held here.</summary>
     public bool Contains(Guid id)
@@ -254,6 +315,8 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
     private sealed class Entry(string host)
     {
         public string Host { get; } = host;
+
+        public Lane Lane { get; set; }
 
         public EntryState State { get; set; }
 

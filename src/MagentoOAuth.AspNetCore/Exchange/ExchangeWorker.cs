@@ -30,6 +30,13 @@ internal sealed class ExchangeWorker(
 
     private readonly MagentoIntegrationOptions _options = options.Value;
 
+    // Exchanges of the other lane (callbacks not from the store's address, and scanned rows) may hold at most this many
+    // slots; the rest are kept for callbacks from stores (see ExchangeQueue), so a burst of forgeries at stores that
+    // never answer cannot hold every slot for the request timeout.
+    private int _otherRunning;
+
+    internal int OtherLaneLimit => Math.Max(1, _options.MaxConcurrentExchanges - Math.Max(1, _options.MaxConcurrentExchanges / 4));
+
     // In-flight steps are not cancelled when the host stops: a step Magento has answered but we have not recorded costs
     // the merchant a Reauthorize. They get this long to finish; new steps stop at once.
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(15);
@@ -55,9 +62,14 @@ internal sealed class ExchangeWorker(
                 // A slot first, then the store: what runs is chosen when it can start, so a callback that arrived
                 // meanwhile goes before older retries.
                 await slots.WaitAsync(stoppingToken);
-                (Guid id, int failures) = await TakeAsync(slots, stoppingToken);
+                (Guid id, int failures, ExchangeQueue.Lane lane) = await TakeAsync(slots, stoppingToken);
+                if (lane == ExchangeQueue.Lane.Other)
+                {
+                    Interlocked.Increment(ref _otherRunning);
+                }
+
                 tasks.RemoveAll(t => t.IsCompleted);
-                tasks.Add(Task.Run(() => RunOneAsync(id, failures, slots, stoppingToken), CancellationToken.None));
+                tasks.Add(Task.Run(() => RunOneAsync(id, failures, lane, slots, stoppingToken), CancellationToken.None));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -69,11 +81,11 @@ internal sealed class ExchangeWorker(
         await scanning;
     }
 
-    private async Task<(Guid Id, int Failures)> TakeAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task<(Guid Id, int Failures, ExchangeQueue.Lane Lane)> TakeAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         try
         {
-            return await queue.TakeAsync(stoppingToken);
+            return await queue.TakeAsync(() => Volatile.Read(ref _otherRunning) < OtherLaneLimit, stoppingToken);
         }
         catch
         {
@@ -82,7 +94,7 @@ internal sealed class ExchangeWorker(
         }
     }
 
-    private async Task RunOneAsync(Guid id, int failures, SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task RunOneAsync(Guid id, int failures, ExchangeQueue.Lane lane, SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         RunResult result = RunResult.Finished;
         try
@@ -123,6 +135,12 @@ internal sealed class ExchangeWorker(
             }
             finally
             {
+                if (lane == ExchangeQueue.Lane.Other)
+                {
+                    Interlocked.Decrement(ref _otherRunning);
+                    queue.Wake(); // a taker waiting with only the store lane open may take from the other lane again
+                }
+
                 slots.Release();
             }
         }

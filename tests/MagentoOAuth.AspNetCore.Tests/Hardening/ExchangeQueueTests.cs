@@ -11,7 +11,7 @@ public sealed class ExchangeQueueTests
     private static async Task<Guid> TakeAsync(ExchangeQueue queue)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        return (await queue.TakeAsync(timeout.Token)).Id;
+        return (await queue.TakeAsync(() => true, timeout.Token)).Id;
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class ExchangeQueueTests
 
         // Nothing else to take: the duplicates were never queued.
         using var briefly = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.TakeAsync(briefly.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.TakeAsync(() => true, briefly.Token));
         queue.Remove(id);
         Assert.Equal(0, queue.Count);
         Assert.Equal(0, queue.CountForHost("shop.example.com"));
@@ -68,14 +68,14 @@ public sealed class ExchangeQueueTests
         queue.Retry(id, _time.GetUtcNow() + TimeSpan.FromSeconds(8), failures: 4);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        Task<(Guid Id, int Failures)> taking = queue.TakeAsync(timeout.Token);
+        Task<(Guid Id, int Failures, ExchangeQueue.Lane Lane)> taking = queue.TakeAsync(() => true, timeout.Token);
         await Task.Delay(100);
         Assert.False(taking.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(7));
         await Task.Delay(100);
         Assert.False(taking.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal((id, 4), await taking);
+        Assert.Equal((id, 4, ExchangeQueue.Lane.Other), await taking);
         Assert.Equal(1, queue.Count); // held while it runs
     }
 
@@ -91,8 +91,52 @@ public sealed class ExchangeQueueTests
         Assert.False(queue.Add(id, "shop.example.com"), "a scan does not wake it");
         Assert.True(queue.Add(id, "shop.example.com", wake: true));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        Assert.Equal((id, 0), await queue.TakeAsync(timeout.Token));
+        Assert.Equal((id, 0, ExchangeQueue.Lane.Other), await queue.TakeAsync(() => true, timeout.Token));
     }
+
+    [Fact]
+    public async Task A_callback_from_the_stores_own_address_runs_before_every_other_and_while_the_other_lane_is_full()
+    {
+        using var queue = new ExchangeQueue(_time);
+        Guid[] forged = [.. Enumerable.Range(0, 50).Select(_ => Guid.NewGuid())];
+        foreach (Guid id in forged)
+        {
+            queue.Add(id, "hangs.example.com");
+        }
+
+        Guid real = Guid.NewGuid();
+        queue.Add(real, "shop.example.com", lane: ExchangeQueue.Lane.FromStore);
+        queue.Add(Guid.NewGuid(), "hangs.example.com"); // newer, but not from its store
+
+        Assert.Equal(real, await TakeAsync(queue));
+
+        // The other lane's slots are all taken: a taker waits, and a store-lane arrival still gets through.
+        bool otherOpen = false;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        Task<(Guid Id, int Failures, ExchangeQueue.Lane Lane)> taking = queue.TakeAsync(() => otherOpen, timeout.Token);
+        await Task.Delay(100);
+        Assert.False(taking.IsCompleted, "nothing of the other lane is taken while it is full");
+        Guid second = Guid.NewGuid();
+        queue.Add(second, "other-shop.example.com", lane: ExchangeQueue.Lane.FromStore);
+        Assert.Equal((second, 0, ExchangeQueue.Lane.FromStore), await taking);
+
+        // When one of its slots frees, the other lane goes on, newest first.
+        Task<(Guid Id, int Failures, ExchangeQueue.Lane Lane)> next = queue.TakeAsync(() => otherOpen, timeout.Token);
+        await Task.Delay(100);
+        Assert.False(next.IsCompleted);
+        otherOpen = true;
+        queue.Wake();
+        Assert.Equal(ExchangeQueue.Lane.Other, (await next).Lane);
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", new[] { "203.0.113.7" }, true)]
+    [InlineData("::ffff:203.0.113.7", new[] { "203.0.113.7", "2001:db8::7" }, true)]
+    [InlineData("2001:db8::7", new[] { "203.0.113.7", "2001:db8::7" }, true)]
+    [InlineData("198.51.100.1", new[] { "203.0.113.7" }, false)]
+    [InlineData("203.0.113.7", new string[0], false)]
+    public void The_lane_is_the_store_lane_only_when_the_callback_came_from_an_address_of_the_store_host(string client, string[] store, bool fromStore) =>
+        Assert.Equal(fromStore ? ExchangeQueue.Lane.FromStore : ExchangeQueue.Lane.Other, MagentoOAuth.AspNetCore.Endpoints.Callback.CallbackEndpoint.LaneOf(System.Net.IPAddress.Parse(client), [.. store.Select(System.Net.IPAddress.Parse)]));
 
     [Fact]
     public void Reservations_cap_the_unfinished_activations_of_one_host()

@@ -75,7 +75,7 @@ public sealed class ReservedAddressesTests
     [InlineData("http://192.0.0.170/", "IETF protocol assignments")]
     public async Task The_callback_check_refuses_literal_addresses_in_reserved_ranges(string url, string range)
     {
-        var (accepted, problem) = await StoreUrlGuard.CheckAsync(url, new MagentoIntegrationOptions(), new StoreAddressResolver(), default);
+        var (accepted, problem, _) = await StoreUrlGuard.CheckAsync(url, new MagentoIntegrationOptions(), new StoreAddressResolver(), default);
         Assert.Null(accepted);
         Assert.Contains(range, problem, StringComparison.Ordinal);
     }
@@ -83,7 +83,7 @@ public sealed class ReservedAddressesTests
     [Fact]
     public async Task Port_zero_is_refused()
     {
-        var (accepted, problem) = await StoreUrlGuard.CheckAsync("https://93.184.215.14:0/", new MagentoIntegrationOptions(), new StoreAddressResolver(), default);
+        var (accepted, problem, _) = await StoreUrlGuard.CheckAsync("https://93.184.215.14:0/", new MagentoIntegrationOptions(), new StoreAddressResolver(), default);
         Assert.Null(accepted);
         Assert.Contains("port 0", problem, StringComparison.Ordinal);
     }

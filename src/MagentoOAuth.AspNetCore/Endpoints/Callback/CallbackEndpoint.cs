@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using MagentoOAuth.AspNetCore.Exchange;
 using MagentoOAuth.AspNetCore.Lifecycle;
@@ -106,7 +107,7 @@ internal static class CallbackEndpoint
             }
         }
 
-        var (storeUrl, urlProblem) = await StoreUrlGuard.CheckAsync(form["store_base_url"].ToString(), options, services.GetRequiredService<StoreAddressResolver>(), context.RequestAborted);
+        var (storeUrl, urlProblem, storeAddresses) = await StoreUrlGuard.CheckAsync(form["store_base_url"].ToString(), options, services.GetRequiredService<StoreAddressResolver>(), context.RequestAborted);
         if (storeUrl is null)
         {
             return new Answer(400, urlProblem);
@@ -151,7 +152,7 @@ internal static class CallbackEndpoint
         {
             case ReceiveOutcome.Created or ReceiveOutcome.Reauthorized:
                 Log.CallbackAccepted(logger, result.Connection!.StoreBaseUrl, result.Outcome == ReceiveOutcome.Created ? "new integration" : "reauthorize");
-                queue.Add(result.Connection.Id, host, reserved, wake: true);
+                queue.Add(result.Connection.Id, host, reserved, wake: true, lane: LaneOf(context.Connection.RemoteIpAddress, storeAddresses));
                 return new Answer(200, null);
             case ReceiveOutcome.SecretMismatch:
                 return new Answer(403, "This consumer key is known with another secret; the credentials were not stored.");
@@ -162,6 +163,18 @@ internal static class CallbackEndpoint
             default:
                 return new Answer(503, "The store is being changed by another request; Magento's Reauthorize can be clicked again.");
         }
+    }
+
+    /// <summary>Magento posts from the store's server: a callback from an address the store host resolves to goes in the store lane.</summary>
+    internal static ExchangeQueue.Lane LaneOf(IPAddress? client, IPAddress[] storeAddresses)
+    {
+        if (client is null)
+        {
+            return ExchangeQueue.Lane.Other;
+        }
+
+        IPAddress from = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
+        return storeAddresses.Any(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(from)) ? ExchangeQueue.Lane.FromStore : ExchangeQueue.Lane.Other;
     }
 
     private readonly record struct Answer(int Status, string? Problem, TimeSpan? RetryAfter = null);

@@ -12,13 +12,17 @@ namespace MagentoOAuth.AspNetCore.Endpoints.Callback;
 /// </summary>
 internal static class StoreUrlGuard
 {
-    public static async Task<(Uri? Url, string? Problem)> CheckAsync(string? text, MagentoIntegrationOptions options, StoreAddressResolver resolver, CancellationToken cancellationToken)
+    /// <summary>
+    /// The store base URL to use (ending in '/'), or why it is refused; and the addresses its host resolved to (empty
+    /// when private stores are allowed and the name does not resolve), so the callback can tell whether it came from the store.
+    /// </summary>
+    public static async Task<(Uri? Url, string? Problem, IPAddress[] Addresses)> CheckAsync(string? text, MagentoIntegrationOptions options, StoreAddressResolver resolver, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(text) || text.Length > 2048
             || !Uri.TryCreate(text, UriKind.Absolute, out Uri? url)
             || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
-            return (null, "store_base_url must be an absolute http(s) URL, like https://shop.example.com/.");
+            return (null, "store_base_url must be an absolute http(s) URL, like https://shop.example.com/.", []);
         }
 
         try
@@ -29,60 +33,60 @@ internal static class StoreUrlGuard
         }
         catch (UriFormatException)
         {
-            return (null, "store_base_url has a host name that is not a valid domain name.");
+            return (null, "store_base_url has a host name that is not a valid domain name.", []);
         }
 
         if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
         {
-            return (null, "store_base_url must have no user name, query or fragment.");
+            return (null, "store_base_url must have no user name, query or fragment.", []);
         }
 
         if (url.Port == 0)
         {
-            return (null, "store_base_url has port 0, which no store listens on.");
+            return (null, "store_base_url has port 0, which no store listens on.", []);
         }
 
         if (options.AllowedStoreHosts.Count > 0 && !options.AllowedStoreHosts.Any(h => Matches(url.IdnHost, h)))
         {
-            return (null, $"The store host {url.IdnHost} is not in the allowed list.");
+            return (null, $"The store host {url.IdnHost} is not in the allowed list.", []);
+        }
+
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out IPAddress? literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                addresses = await resolver.ResolveAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                addresses = [];
+            }
         }
 
         if (!options.AllowPrivateStores)
         {
-            IPAddress[] addresses;
-            if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out IPAddress? literal))
-            {
-                addresses = [literal];
-            }
-            else
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                try
-                {
-                    addresses = await resolver.ResolveAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is SocketException or OperationCanceledException)
-                {
-                    return (null, $"The store host {url.IdnHost} does not resolve.");
-                }
-            }
-
             if (addresses.Length == 0)
             {
-                return (null, $"The store host {url.IdnHost} does not resolve.");
+                return (null, $"The store host {url.IdnHost} does not resolve.", []);
             }
 
             foreach (IPAddress address in addresses)
             {
                 if (ReservedAddresses.RangeOf(address) is { } range)
                 {
-                    return (null, $"The store host {url.IdnHost} resolves to {address}, a {range} address; allow private stores to accept it.");
+                    return (null, $"The store host {url.IdnHost} resolves to {address}, a {range} address; allow private stores to accept it.", []);
                 }
             }
         }
 
-        return (url.AbsolutePath.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), null);
+        return (url.AbsolutePath.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), null, addresses);
     }
 
     private static bool Matches(string host, string allowed) =>
