@@ -42,6 +42,6 @@ internal static partial class Log
     [LoggerMessage(2012, LogLevel.Information, "Removed {Count} failed activations that never got a token, older than {Days} days")]
     public static partial void FailedRemoved(ILogger logger, int count, double days);
 
-    [LoggerMessage(2013, LogLevel.Warning, "Callback refused: {Reason}")]
+    [LoggerMessage(2013, LogLevel.Debug, "Callback refused: {Reason}")]
     public static partial void CallbackLimited(ILogger logger, string reason);
 }

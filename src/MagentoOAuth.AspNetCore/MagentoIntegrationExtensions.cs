@@ -52,8 +52,10 @@ public static class MagentoIntegrationExtensions
         // Every connection to a store, from the exchange and from per-store clients, is checked when it is made.
         services.AddMagentoTokenClient()
             .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<IOptions<MagentoIntegrationOptions>>().Value.RequestTimeout)
+            .AddHttpMessageHandler(() => new StoreHttpVersionHandler())
             .ConfigurePrimaryHttpMessageHandler((handler, provider) => provider.GetRequiredService<StoreConnectGuard>().Apply(handler));
         services.AddHttpClient(MagentoClientFactory.HandlerName)
+            .AddHttpMessageHandler(() => new StoreHttpVersionHandler())
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .ConfigurePrimaryHttpMessageHandler((handler, provider) => provider.GetRequiredService<StoreConnectGuard>().Apply(handler));
         services.TryAddSingleton<ConnectionLifecycle>();

@@ -37,7 +37,12 @@ public sealed class ScanTests
                 await Task.Delay(25);
             }
 
-            await Task.Delay(300); // a few more scans over a finished fleet
+            // A few more scans over a finished fleet (bounded: under a loaded test run the timer may tick late).
+            int before = counting.UnfinishedScans;
+            for (int i = 0; i < 200 && counting.UnfinishedScans < before + 3; i++)
+            {
+                await Task.Delay(25);
+            }
         }
         finally
         {

@@ -58,6 +58,36 @@ public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_database_from_before_the_key_check_is_checked_by_its_rows_and_one_unreadable_row_does_not_stop_it()
+    {
+        ICredentialStore store = await CreateStoreAsync();
+        StoreConnection[] rows = [NewConnection(), NewConnection(), NewConnection()];
+        foreach (StoreConnection row in rows)
+        {
+            await store.InsertAsync(row);
+        }
+
+        await using (var db = new SqliteConnection("Data Source=" + DatabasePath))
+        {
+            await db.OpenAsync();
+            await using SqliteCommand command = db.CreateCommand();
+            // As a database made before migration 5 looks, with its first row altered.
+            command.CommandText = "DELETE FROM key_check; UPDATE stores SET consumer_secret = @other WHERE consumer_key = @key";
+            command.Parameters.AddWithValue("@other", _protector.Protect("moved", rows[2].Id, "consumer_secret"));
+            command.Parameters.AddWithValue("@key", rows[0].ConsumerKey);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await Assert.ThrowsAsync<WrongEncryptionKeyException>(() => SqliteCredentialStore.OpenAsync(DatabasePath, new SecretProtector(RandomNumberGenerator.GetBytes(32))));
+        ICredentialStore reopened = await CreateStoreAsync();
+        Assert.Equal(2, (await reopened.ListAsync(new ConnectionQuery())).Items.Count(c => !c.Unreadable));
+
+        // The check is stored now: a wrong key is refused even without rows to try.
+        await Assert.ThrowsAsync<WrongEncryptionKeyException>(() => SqliteCredentialStore.OpenAsync(DatabasePath, new SecretProtector(RandomNumberGenerator.GetBytes(32))));
+    }
+
+    [Fact]
     public async Task A_row_that_cannot_be_decrypted_is_listed_as_unreadable_and_the_others_still_read()
     {
         ICredentialStore store = await CreateStoreAsync();

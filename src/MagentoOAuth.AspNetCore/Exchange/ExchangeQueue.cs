@@ -52,40 +52,44 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
         }
     }
 
-    /// <summary>How many unfinished stores are held for <paramref name="host"/>, counting admissions not yet added.</summary>
+    /// <summary>How many unfinished stores are held for <paramref name="host"/> in both lanes, counting admissions not yet added.</summary>
     public int CountForHost(string host)
     {
         lock (_gate)
         {
-            return _perHost.GetValueOrDefault(host);
+            return _perHost.GetValueOrDefault(Key(host, Lane.Other)) + _perHost.GetValueOrDefault(Key(host, Lane.FromStore));
         }
     }
+
+    // Each lane has its own count per host: forgeries (other lane) naming a real store's host cannot fill the cap its
+    // own callbacks need, and callbacks sent from a hanging store's own address are capped in theirs.
+    private static string Key(string host, Lane lane) => lane == Lane.FromStore ? host + " from-store" : host;
 
     /// <summary>
     /// Reserves room for a new activation of <paramref name="host"/> while its callback is stored: false if the host
     /// already has <paramref name="perHostLimit"/> unfinished ones or the queue is full. Give the reservation back with
     /// <see cref="Add"/> (reserved: true) or <see cref="CancelReservation"/>.
     /// </summary>
-    public bool TryReserve(string host, int perHostLimit)
+    public bool TryReserve(string host, int perHostLimit, Lane lane = Lane.Other)
     {
         lock (_gate)
         {
-            int held = _perHost.GetValueOrDefault(host);
+            int held = _perHost.GetValueOrDefault(Key(host, lane));
             if (held >= perHostLimit || _entries.Count >= Capacity)
             {
                 return false;
             }
 
-            _perHost[host] = held + 1;
+            _perHost[Key(host, lane)] = held + 1;
             return true;
         }
     }
 
-    public void CancelReservation(string host)
+    public void CancelReservation(string host, Lane lane = Lane.Other)
     {
         lock (_gate)
         {
-            Decrement(host);
+            Decrement(Key(host, lane));
         }
     }
 
@@ -115,7 +119,16 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
             {
                 if (reserved)
                 {
-                    Decrement(host);
+                    Decrement(Key(host, lane));
+                }
+
+                if (wake && held.State == EntryState.Running)
+                {
+                    // A Reauthorize while a turn runs: that turn may end the store (failed) with the old verifier, so
+                    // it runs once more when the turn ends instead of waiting for the next scan.
+                    held.Rerun = true;
+                    held.Lane = lane;
+                    return true;
                 }
 
                 if (!wake || held.State != EntryState.Waiting)
@@ -130,12 +143,13 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
             }
             else
             {
+                string key = Key(host, lane);
                 if (!reserved)
                 {
-                    _perHost[host] = _perHost.GetValueOrDefault(host) + 1;
+                    _perHost[key] = _perHost.GetValueOrDefault(key) + 1;
                 }
 
-                _entries[id] = new Entry(host) { Lane = lane };
+                _entries[id] = new Entry(key) { Lane = lane };
                 _fresh[(int)lane].Push(id);
             }
         }
@@ -257,25 +271,54 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
                 return;
             }
 
-            entry.State = EntryState.Waiting;
-            entry.Due = due;
-            entry.Failures = failures;
-            _retries[(int)entry.Lane].Enqueue(id, due);
+            if (entry.Rerun)
+            {
+                Refresh(id, entry);
+            }
+            else
+            {
+                entry.State = EntryState.Waiting;
+                entry.Due = due;
+                entry.Failures = failures;
+                _retries[(int)entry.Lane].Enqueue(id, due);
+            }
         }
 
         _signal.Release();
     }
 
-    /// <summary>Forgets a store: its exchange ended here, or another instance holds it (the scan finds it again if it is still unfinished).</summary>
+    /// <summary>
+    /// Forgets a store whose turn ended it (active, failed, superseded) — unless a Reauthorize arrived during the turn,
+    /// then it runs again at once. The scan finds any store again that is still unfinished.
+    /// </summary>
     public void Remove(Guid id)
     {
         lock (_gate)
         {
-            if (_entries.Remove(id, out Entry? entry))
+            if (!_entries.TryGetValue(id, out Entry? entry))
             {
-                Decrement(entry.Host);
+                return;
             }
+
+            if (!entry.Rerun)
+            {
+                _entries.Remove(id);
+                Decrement(entry.CountKey);
+                return;
+            }
+
+            Refresh(id, entry);
         }
+
+        _signal.Release();
+    }
+
+    private void Refresh(Guid id, Entry entry)
+    {
+        entry.Rerun = false;
+        entry.State = EntryState.Fresh;
+        entry.Failures = 0;
+        _fresh[(int)entry.Lane].Push(id);
     }
 
     /// <summary>Makes a waiting <see cref="TakeAsync"/> look again (a slot of the other lane came free).</summary>
@@ -312,9 +355,10 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
         Waiting,
     }
 
-    private sealed class Entry(string host)
+    private sealed class Entry(string countKey)
     {
-        public string Host { get; } = host;
+        /// <summary>Where the entry is counted in the per-host caps (its host and the lane it arrived in).</summary>
+        public string CountKey { get; } = countKey;
 
         public Lane Lane { get; set; }
 
@@ -323,5 +367,7 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
         public DateTimeOffset Due { get; set; }
 
         public int Failures { get; set; }
+
+        public bool Rerun { get; set; }
     }
 }

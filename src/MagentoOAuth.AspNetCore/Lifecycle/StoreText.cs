@@ -22,13 +22,9 @@ internal static class StoreText
         }
 
         bool clean = text.Length <= max;
-        foreach (char c in text)
+        for (int i = 0; clean && i < text.Length; i++)
         {
-            if (!clean || IsUnsafe(c))
-            {
-                clean = false;
-                break;
-            }
+            clean = !IsUnsafe(text[i]) && !IsLoneSurrogate(text, i);
         }
 
         if (clean)
@@ -37,19 +33,33 @@ internal static class StoreText
         }
 
         var result = new StringBuilder(Math.Min(text.Length, max));
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
-            if (result.Length >= max - 1 && text.Length > max)
+            bool pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            // Cut before a pair that would not fit whole: half of one is not text (PostgreSQL refuses to store it).
+            if (text.Length > max && result.Length + (pair ? 2 : 1) > max - 1)
             {
                 result.Append('…');
                 break;
             }
 
-            result.Append(IsUnsafe(c) ? ' ' : c);
+            if (pair)
+            {
+                result.Append(text[i]).Append(text[i + 1]);
+                i++;
+            }
+            else
+            {
+                result.Append(IsUnsafe(text[i]) || char.IsSurrogate(text[i]) ? ' ' : text[i]);
+            }
         }
 
         return result.ToString();
     }
+
+    private static bool IsLoneSurrogate(string text, int i) =>
+        char.IsHighSurrogate(text[i]) ? i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])
+        : char.IsLowSurrogate(text[i]) && (i == 0 || !char.IsHighSurrogate(text[i - 1]));
 
     /// <summary>C0 and C1 controls, DEL, and the characters that reorder text on screen (Trojan Source).</summary>
     public static bool IsUnsafe(char c) =>

@@ -8,16 +8,27 @@ namespace MagentoOAuth.AspNetCore.Network;
 /// Checks every address a connection to a store would use, when the connection is made: the host is resolved here and
 /// the socket connects only to the addresses checked, so a name that resolved to a public address at the callback
 /// and to 127.0.0.1 later (DNS rebinding) never reaches an internal service. Off when private stores are allowed.
+/// HTTP/3 would not go through a connect callback (QUIC opens its own sockets), so store clients stay on HTTP/1.1 and
+/// HTTP/2 (<see cref="StoreHttpVersionHandler"/>).
 /// </summary>
 internal sealed class StoreConnectGuard(StoreAddressResolver resolver, IOptions<MagentoIntegrationOptions> options)
 {
     /// <summary>Installs the check on the primary handler of a client that talks to stores.</summary>
     public void Apply(HttpMessageHandler handler)
     {
-        if (!options.Value.AllowPrivateStores && handler is SocketsHttpHandler sockets)
+        if (options.Value.AllowPrivateStores)
         {
-            sockets.ConnectCallback = ConnectAsync;
+            return;
         }
+
+        // Fail closed: a primary handler the check cannot hook into would connect anywhere.
+        if (handler is not SocketsHttpHandler sockets)
+        {
+            throw new InvalidOperationException($"The HTTP client for Magento stores has a {handler.GetType().Name} as its primary handler; the address check " +
+                "needs a SocketsHttpHandler. Leave the primary handler of the MagentoOAuth clients as it is, or allow private stores (a local Magento only).");
+        }
+
+        sockets.ConnectCallback = ConnectAsync;
     }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -26,30 +37,51 @@ internal sealed class StoreConnectGuard(StoreAddressResolver resolver, IOptions<
 
         // Through a proxy the connection goes to the proxy, which the operator configured; the store's own host is
         // then the proxy's to resolve (and was checked at the callback).
+        // (HTTPS_PROXY in the environment is enough.) The store's host is still resolved and checked here, so a
+        // rebound name is refused before the proxy is asked; the proxy may resolve it again, which only it controls.
         if (context.InitialRequestMessage.RequestUri is { } uri && !string.Equals(uri.IdnHost.Trim('[', ']'), target.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase))
         {
+            Refuse(uri.IdnHost, await ResolveAsync(uri.IdnHost, cancellationToken));
             return await OpenAsync(await ResolveAsync(target.Host, cancellationToken), target.Port, cancellationToken);
         }
 
         IPAddress[] addresses = await ResolveAsync(target.Host, cancellationToken);
+        Refuse(target.Host, addresses);
+        return await OpenAsync(addresses, target.Port, cancellationToken);
+    }
+
+    private static void Refuse(string host, IPAddress[] addresses)
+    {
         if (addresses.Length == 0)
         {
-            throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The store host {target.Host} does not resolve.");
+            throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The store host {host} does not resolve.");
         }
 
         foreach (IPAddress address in addresses)
         {
             if (ReservedAddresses.RangeOf(address) is { } range)
             {
-                throw new StoreAddressRefusedException(target.Host, address, range);
+                throw new StoreAddressRefusedException(host, address, range);
             }
         }
-
-        return await OpenAsync(addresses, target.Port, cancellationToken);
     }
 
-    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal) ? [literal] : await resolver.ResolveAsync(host, cancellationToken);
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+        {
+            return [literal];
+        }
+
+        try
+        {
+            return await resolver.ResolveAsync(host, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The store host name cannot be resolved: {e.Message}", e);
+        }
+    }
 
     private static async Task<Stream> OpenAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
     {
@@ -85,5 +117,23 @@ internal sealed class StoreAddressRefusedException(string host, IPAddress addres
         }
 
         return null;
+    }
+}
+
+/// <summary>
+/// Keeps requests to stores on HTTP/1.1 or HTTP/2: an app may ask for HTTP/3 (or "this version or higher", which lets a
+/// store's Alt-Svc header move the connection to QUIC), and QUIC connections bypass <see cref="StoreConnectGuard"/>.
+/// </summary>
+internal sealed class StoreHttpVersionHandler : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Version >= System.Net.HttpVersion.Version30)
+        {
+            request.Version = System.Net.HttpVersion.Version20;
+        }
+
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        return base.SendAsync(request, cancellationToken);
     }
 }

@@ -41,7 +41,8 @@ internal static class IdentityPage
         }
         else
         {
-            html.Append($"<p>Store: <strong id=\"store\">{E(store.StoreBaseUrl)}</strong>{(store.StoreName is null ? string.Empty : $" ({E(store.StoreName)})")}</p><ol id=\"steps\">");
+            // The URL only: the name is text the store chose, and this page is unauthenticated.
+            html.Append($"<p>Store: <strong id=\"store\">{E(store.StoreBaseUrl)}</strong></p><ol id=\"steps\">");
             foreach (var (step, label) in Steps)
             {
                 bool done = store.Step >= step && !(step == ExchangeStep.Verified && store.Status != StoreStatus.Active);

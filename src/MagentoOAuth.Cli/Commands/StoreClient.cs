@@ -19,16 +19,21 @@ internal static class StoreClient
         ServiceProvider services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddMagentoStorage(credentials)
-            // The operator names the store (a local Magento or the sandbox included); the connect-time address check
-            // protects the public endpoint from stores that strangers register.
+            // A store whose URL names a private address outright (a local Magento, the sandbox) was accepted by an
+            // operator who allowed private stores. A store with a DNS name may have been registered by a stranger's
+            // forged callback and rebind later, so its connections are checked as the endpoint's are.
             .AddMagentoIntegration(o =>
             {
                 o.RequestTimeout = TimeSpan.FromSeconds(60);
-                o.AllowPrivateStores = true;
+                o.AllowPrivateStores = NamesAddressOutright(store.StoreBaseUrl);
             })
             .BuildServiceProvider();
         return (services.GetRequiredService<IMagentoClientFactory>().CreateClient(store), services);
     }
+
+    private static bool NamesAddressOutright(string storeBaseUrl) =>
+        Uri.TryCreate(storeBaseUrl, UriKind.Absolute, out Uri? url)
+        && (url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || url.IsLoopback);
 
     /// <summary>A client signing with fixed credentials (to check a manual integration's four values before they are stored).</summary>
     public static HttpClient Create(Uri storeBaseUrl, OAuthCredentials credentials)

@@ -100,7 +100,7 @@ internal static class StoresCommand
                 any = true;
             }
 
-            await output.WriteLineAsync($"{s.Id,-36}  {TableStatus(s),-10}  {s.StoreBaseUrl,-40}  {SecretMask.Mask(s.ConsumerKey),-12}  {TerminalText.Safe(s.StoreName)}{(s.StatusReason is null ? string.Empty : "  — " + TerminalText.Safe(s.StatusReason))}");
+            await output.WriteLineAsync($"{s.Id,-36}  {TableStatus(s),-10}  {TerminalText.Safe(s.StoreBaseUrl),-40}  {SecretMask.Mask(s.ConsumerKey),-12}  {TerminalText.Safe(s.StoreName)}{(s.StatusReason is null ? string.Empty : "  — " + TerminalText.Safe(s.StatusReason))}");
         }
 
         if (!any)
@@ -158,7 +158,7 @@ internal static class StoresCommand
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             StoreConnection s = await CliStore.FindAsync(store, parse.GetRequiredValue(reference), cancellationToken);
             await Lifecycle(store).RemoveAsync(s.Id, cancellationToken);
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"Removed {s.StoreBaseUrl} ({s.Id}).");
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"Removed {TerminalText.Safe(s.StoreBaseUrl)} ({s.Id}).");
             return CliApp.Success;
         });
         return command;

@@ -169,11 +169,11 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
     public async Task<int> DeleteFailedAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The conditions stand in the outer WHERE too: PostgreSQL re-checks those (not the subquery's) on a row a
+        // concurrent Reauthorize changed meanwhile, so a row that is no longer failed is never deleted.
+        string doomed = $"status = {(int)StoreStatus.Failed} AND access_token IS NULL AND account_id IS NULL AND updated_at < @before";
         return await ExecuteAsync($"""
-            DELETE FROM stores WHERE id IN (
-                SELECT id FROM stores
-                WHERE status = {(int)StoreStatus.Failed} AND access_token IS NULL AND account_id IS NULL AND updated_at < @before
-                ORDER BY updated_at LIMIT @limit)
+            DELETE FROM stores WHERE {doomed} AND id IN (SELECT id FROM stores WHERE {doomed} ORDER BY updated_at LIMIT @limit)
             """,
             c =>
             {
@@ -295,46 +295,75 @@ public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyS
     /// <exception cref="WrongEncryptionKeyException">The rows were encrypted with another key.</exception>
     protected async Task CheckKeyAsync(CancellationToken cancellationToken)
     {
-        (string? check, Guid sampleId, string? sample) = await ReadKeyEvidenceAsync(cancellationToken).ConfigureAwait(false);
+        (string? check, IReadOnlyList<(Guid Id, string Secret)> samples) = await ReadKeyEvidenceAsync(cancellationToken).ConfigureAwait(false);
+        if (check is not null)
+        {
+            VerifyCheck(check);
+            return;
+        }
+
+        // A database from before the key check: the key is right if rows decrypt with it. Several are tried, so one
+        // unreadable row (restored from elsewhere, altered) does not stop the start; none readable means another key.
+        if (samples.Count > 0 && !samples.Any(s => Decrypts(s.Secret, s.Id)))
+        {
+            throw new WrongEncryptionKeyException();
+        }
+
+        await ExecuteAsync("INSERT INTO key_check (id, value) VALUES (1, @value) ON CONFLICT DO NOTHING",
+            c => Add(c, "@value", _protector.Protect(KeyCheckText, KeyRingRow, "key_check")), cancellationToken).ConfigureAwait(false);
+
+        // Two first starts with different keys may race: whichever check was stored, this key must open it.
+        (string? stored, _) = await ReadKeyEvidenceAsync(cancellationToken).ConfigureAwait(false);
+        VerifyCheck(stored ?? throw new InvalidOperationException("The key check was not stored."));
+    }
+
+    private void VerifyCheck(string check)
+    {
         try
         {
-            if (check is not null)
+            if (_protector.Unprotect(check, KeyRingRow, "key_check") != KeyCheckText)
             {
-                if (_protector.Unprotect(check, KeyRingRow, "key_check") != KeyCheckText)
-                {
-                    throw new WrongEncryptionKeyException();
-                }
-
-                return;
-            }
-
-            if (sample is not null)
-            {
-                _protector.Unprotect(sample, sampleId, "consumer_secret");
+                throw new WrongEncryptionKeyException();
             }
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
             throw new WrongEncryptionKeyException(e);
         }
-
-        await ExecuteAsync("INSERT INTO key_check (id, value) VALUES (1, @value) ON CONFLICT DO NOTHING",
-            c => Add(c, "@value", _protector.Protect(KeyCheckText, KeyRingRow, "key_check")), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(string? Check, Guid SampleId, string? Sample)> ReadKeyEvidenceAsync(CancellationToken cancellationToken)
+    private bool Decrypts(string secret, Guid id)
+    {
+        try
+        {
+            _protector.Unprotect(secret, id, "consumer_secret");
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<(string? Check, IReadOnlyList<(Guid Id, string Secret)> Samples)> ReadKeyEvidenceAsync(CancellationToken cancellationToken)
     {
         await using DbConnection db = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using DbCommand command = db.CreateCommand();
         command.CommandText = "SELECT value FROM key_check WHERE id = 1";
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string check)
         {
-            return (check, Guid.Empty, null);
+            return (check, []);
         }
 
-        command.CommandText = "SELECT id, consumer_secret FROM stores LIMIT 1";
+        command.CommandText = "SELECT id, consumer_secret FROM stores LIMIT 20";
+        var samples = new List<(Guid, string)>();
         await using DbDataReader r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? (null, Guid.Parse(r.GetString(0)), r.GetString(1)) : (null, Guid.Empty, null);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            samples.Add((Guid.Parse(r.GetString(0)), r.GetString(1)));
+        }
+
+        return (null, samples);
     }
 
     /// <summary>Times of rows are ISO 8601 UTC text of fixed width ("O"), so text order is time order.</summary>

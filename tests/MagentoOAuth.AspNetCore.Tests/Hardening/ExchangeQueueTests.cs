@@ -139,6 +139,24 @@ public sealed class ExchangeQueueTests
         Assert.Equal(fromStore ? ExchangeQueue.Lane.FromStore : ExchangeQueue.Lane.Other, MagentoOAuth.AspNetCore.Endpoints.Callback.CallbackEndpoint.LaneOf(System.Net.IPAddress.Parse(client), [.. store.Select(System.Net.IPAddress.Parse)]));
 
     [Fact]
+    public async Task A_reauthorize_during_a_turn_runs_the_store_again_when_the_turn_ends()
+    {
+        using var queue = new ExchangeQueue(_time);
+        Guid id = Guid.NewGuid();
+        queue.Add(id, "shop.example.com");
+        await TakeAsync(queue);
+
+        Assert.True(queue.Add(id, "shop.example.com", wake: true, lane: ExchangeQueue.Lane.FromStore)); // while it runs
+        queue.Remove(id); // the turn failed the store with the old verifier
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        Assert.Equal((id, 0, ExchangeQueue.Lane.FromStore), await queue.TakeAsync(() => true, timeout.Token));
+        queue.Remove(id);
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, queue.CountForHost("shop.example.com"));
+    }
+
+    [Fact]
     public void Reservations_cap_the_unfinished_activations_of_one_host()
     {
         using var queue = new ExchangeQueue(_time);
@@ -149,6 +167,9 @@ public sealed class ExchangeQueueTests
 
         Assert.False(queue.TryReserve("hangs.example.com", perHostLimit: 5));
         Assert.True(queue.TryReserve("other.example.com", perHostLimit: 5));
+        // Forgeries fill the other lane's count only: the store's own callback still has room.
+        Assert.True(queue.TryReserve("hangs.example.com", perHostLimit: 5, ExchangeQueue.Lane.FromStore));
+        queue.CancelReservation("hangs.example.com", ExchangeQueue.Lane.FromStore);
 
         queue.Add(Guid.NewGuid(), "hangs.example.com", reserved: true); // a reservation becomes an entry
         queue.CancelReservation("hangs.example.com");                   // a callback that was refused after all

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.Storage;
 
 namespace MagentoOAuth.AspNetCore.Tests.Hardening;
@@ -67,5 +68,57 @@ public sealed class RebindingTests
         Assert.DoesNotContain("hunter2", status, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", page, StringComparison.Ordinal);
         Assert.Contains("Reauthorize", status, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The connect-time check through a proxy, with a primary handler it cannot hook, and against HTTP/3.</summary>
+public sealed class ConnectGuardTests
+{
+    private static StoreConnectGuard Guard(StoreAddressResolver resolver) =>
+        new(resolver, Microsoft.Extensions.Options.Options.Create(new MagentoIntegrationOptions()));
+
+    [Fact]
+    public async Task Through_a_proxy_the_stores_own_name_is_still_checked_and_the_proxy_is_never_asked()
+    {
+        using var proxy = new TcpListener(IPAddress.Loopback, 0);
+        proxy.Start();
+        var resolver = new EndpointHost.ScriptedResolver();
+        resolver.Answer("shop.rebind.test", [IPAddress.Loopback]);
+        var handler = new SocketsHttpHandler { UseProxy = true, Proxy = new WebProxy($"http://127.0.0.1:{((IPEndPoint)proxy.LocalEndpoint).Port}") };
+        Guard(resolver).Apply(handler);
+        using var client = new HttpClient(handler);
+
+        HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://shop.rebind.test/oauth/token/request")));
+        Assert.NotNull(StoreAddressRefusedException.Find(error));
+        Assert.False(proxy.Pending(), "no connection was made to the proxy");
+    }
+
+    [Fact]
+    public void A_primary_handler_the_check_cannot_hook_is_refused_instead_of_connecting_anywhere()
+    {
+        using var handler = new HttpClientHandler();
+        var error = Assert.Throws<InvalidOperationException>(() => Guard(new StoreAddressResolver()).Apply(handler));
+        Assert.Contains("SocketsHttpHandler", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Requests_to_stores_never_ask_for_HTTP_3_which_would_bypass_the_check()
+    {
+        var seen = new List<(Version, HttpVersionPolicy)>();
+        using var client = new HttpClient(new StoreHttpVersionHandler { InnerHandler = new Recording(seen) });
+        using var http3 = new HttpRequestMessage(HttpMethod.Get, "https://shop.example.com/") { Version = HttpVersion.Version30, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var orHigher = new HttpRequestMessage(HttpMethod.Get, "https://shop.example.com/") { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher };
+        (await client.SendAsync(http3)).Dispose();
+        (await client.SendAsync(orHigher)).Dispose();
+        Assert.Equal([(HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower), (HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower)], seen);
+    }
+
+    private sealed class Recording(List<(Version, HttpVersionPolicy)> seen) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Add((request.Version, request.VersionPolicy));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+        }
     }
 }

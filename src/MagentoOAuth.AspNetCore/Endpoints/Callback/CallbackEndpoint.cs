@@ -117,8 +117,11 @@ internal static class CallbackEndpoint
         // (stores that never answer fill it) still takes a Reauthorize of an integration it knows: that needs its secret.
         ExchangeQueue queue = services.GetRequiredService<ExchangeQueue>();
         string host = ExchangeQueue.HostOf(storeUrl.AbsoluteUri);
-        bool reserved = queue.TryReserve(host, options.MaxUnfinishedPerStoreHost);
-        if (!reserved && await services.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted) is null)
+        // Capped per lane: forgeries naming a real store's host do not lock that store out of its own activation.
+        ExchangeQueue.Lane lane = LaneOf(context.Connection.RemoteIpAddress, storeAddresses);
+        bool reserved = queue.TryReserve(host, options.MaxUnfinishedPerStoreHost, lane);
+        if (!reserved
+            && await services.GetRequiredService<IConnectionStore>().FindByConsumerKeyAsync(key, context.RequestAborted) is null)
         {
             string reason = queue.Count >= ExchangeQueue.Capacity
                 ? $"{ExchangeQueue.Capacity} activations are unfinished; try again later."
@@ -137,7 +140,7 @@ internal static class CallbackEndpoint
         {
             if (reserved)
             {
-                queue.CancelReservation(host);
+                queue.CancelReservation(host, lane);
             }
 
             throw;
@@ -145,14 +148,14 @@ internal static class CallbackEndpoint
 
         if (result.Outcome is not (ReceiveOutcome.Created or ReceiveOutcome.Reauthorized) && reserved)
         {
-            queue.CancelReservation(host);
+            queue.CancelReservation(host, lane);
         }
 
         switch (result.Outcome)
         {
             case ReceiveOutcome.Created or ReceiveOutcome.Reauthorized:
                 Log.CallbackAccepted(logger, result.Connection!.StoreBaseUrl, result.Outcome == ReceiveOutcome.Created ? "new integration" : "reauthorize");
-                queue.Add(result.Connection.Id, host, reserved, wake: true, lane: LaneOf(context.Connection.RemoteIpAddress, storeAddresses));
+                queue.Add(result.Connection.Id, host, reserved, wake: true, lane: lane);
                 return new Answer(200, null);
             case ReceiveOutcome.SecretMismatch:
                 return new Answer(403, "This consumer key is known with another secret; the credentials were not stored.");

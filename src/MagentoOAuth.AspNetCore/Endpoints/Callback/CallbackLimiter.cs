@@ -85,8 +85,19 @@ internal sealed class CallbackLimiter : IDisposable
         return new IPAddress(bytes) + "/64";
     }
 
-    // Refilled steadily (not a window that resets), full at a minute's worth: a burst of one minute's allowance, then the rate.
-    private static TokenBucketRateLimiterOptions Bucket(int perMinute) => perMinute >= 60
-        ? new TokenBucketRateLimiterOptions { TokenLimit = perMinute, TokensPerPeriod = perMinute / 60, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }
-        : new TokenBucketRateLimiterOptions { TokenLimit = perMinute, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 / perMinute), QueueLimit = 0, AutoReplenishment = true };
+    // Refilled steadily (not a window that resets), full at a minute's worth: a burst of one minute's allowance, then
+    // the rate, exactly: k tokens every 60·k/perMinute seconds, k chosen so the period is at least 100 ms (the
+    // partitioned limiter's replenishment tick).
+    private static TokenBucketRateLimiterOptions Bucket(int perMinute)
+    {
+        int tokens = Math.Max(1, (int)Math.Ceiling(perMinute / 600.0));
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perMinute,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 * tokens / perMinute),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+    }
 }

@@ -36,6 +36,12 @@ internal static class StoreUrlGuard
             return (null, "store_base_url has a host name that is not a valid domain name.", []);
         }
 
+        if (url.IdnHost.Length > 253)
+        {
+            // DNS names end at 253 characters; the resolver throws (not a "does not resolve") on longer ones.
+            return (null, "store_base_url has a host name longer than DNS allows (253 characters).", []);
+        }
+
         if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
         {
             return (null, "store_base_url must have no user name, query or fragment.", []);
@@ -64,7 +70,7 @@ internal static class StoreUrlGuard
             {
                 addresses = await resolver.ResolveAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
             {
                 addresses = [];
             }
