@@ -38,7 +38,7 @@ internal static class BrowserGuard
                 return;
             }
 
-            if (HasBody(context.Request) && !IsJson(context.Request.ContentType))
+            if (HasBody(context) && !IsJson(context.Request.ContentType))
             {
                 await Respond.ApiError(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
                 return;
@@ -80,8 +80,10 @@ internal static class BrowserGuard
         return origin.Length > 0 && !string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+    // The server's own answer (Content-Length, chunked, or an HTTP/2 stream that is not ended), not a guess from headers.
+    private static bool HasBody(HttpContext context) =>
+        context.Request.ContentLength > 0
+        || (context.Request.ContentLength is null && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? type)

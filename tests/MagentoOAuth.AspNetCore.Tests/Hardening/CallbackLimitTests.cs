@@ -30,6 +30,11 @@ public sealed class CallbackLimitTests
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.BadRequest, 5), statuses.Take(5));
         Assert.All(statuses.Skip(5), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+
+        // A body the endpoint would refuse for its type (415) gets 429: the limit is applied before the body is looked at.
+        using var text = new StringContent("x", System.Text.Encoding.UTF8, "text/plain");
+        using HttpResponseMessage unread = await host.Http.PostAsync(new Uri(host.Url, "magento/callback"), text);
+        Assert.Equal(HttpStatusCode.TooManyRequests, unread.StatusCode);
         Assert.NotNull(retryAfter);
         Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         Assert.Empty((await host.Store.ListAsync(new ConnectionQuery())).Items);
