@@ -324,15 +324,6 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
     /// <summary>Makes a waiting <see cref="TakeAsync"/> look again (a slot of the other lane came free).</summary>
     public void Wake() => _signal.Release();
 
-    /// <summary>Whether the store is held here.</summary>
-    public bool Contains(Guid id)
-    {
-        lock (_gate)
-        {
-            return _entries.ContainsKey(id);
-        }
-    }
-
     public void Dispose() => _signal.Dispose();
 
     private void Decrement(string host)
