@@ -94,17 +94,10 @@ internal sealed class ExchangeQueue(TimeProvider time) : IDisposable
     }
 
     /// <summary>The key stores are counted under: the host of a store base URL, without port or path.</summary>
-    public static string HostOf(string storeBaseUrl)
-    {
-        try
-        {
-            return Uri.TryCreate(storeBaseUrl, UriKind.Absolute, out Uri? url) ? url.IdnHost.ToLowerInvariant() : storeBaseUrl;
-        }
-        catch (UriFormatException)
-        {
-            return storeBaseUrl; // never stored: the callback refuses such names
-        }
-    }
+    public static string HostOf(string storeBaseUrl) =>
+        Uri.TryCreate(storeBaseUrl, UriKind.Absolute, out Uri? url) && Network.StoreAddressResolver.AsciiHostOf(url) is { } host
+            ? host.ToLowerInvariant()
+            : storeBaseUrl; // never stored: the callback refuses such URLs
 
     /// <summary>
     /// Adds a store to run now; false (and the reservation, if any, given back) when it is already held. With

@@ -68,18 +68,13 @@ internal sealed class StoreConnectGuard(StoreAddressResolver resolver, IOptions<
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
-        {
-            return [literal];
-        }
-
         try
         {
-            return await resolver.ResolveAsync(host, cancellationToken);
+            return await resolver.AddressesOfAsync(host, cancellationToken);
         }
-        catch (ArgumentException e)
+        catch (SocketException e)
         {
-            throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The store host name cannot be resolved: {e.Message}", e);
+            throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The store host {host} does not resolve.", e);
         }
     }
 

@@ -25,13 +25,7 @@ internal static class StoreUrlGuard
             return (null, "store_base_url must be an absolute http(s) URL, like https://shop.example.com/.", []);
         }
 
-        try
-        {
-            // An international name that IDNA refuses parses as a Uri but throws when its ASCII form is asked for.
-            _ = url.IdnHost;
-            _ = url.AbsoluteUri;
-        }
-        catch (UriFormatException)
+        if (StoreAddressResolver.AsciiHostOf(url) is null)
         {
             return (null, "store_base_url has a host name that is not a valid domain name.", []);
         }
@@ -58,19 +52,14 @@ internal static class StoreUrlGuard
         }
 
         IPAddress[] addresses;
-        if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out IPAddress? literal))
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            addresses = [literal];
-        }
-        else
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             try
             {
-                addresses = await resolver.ResolveAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
+                addresses = await resolver.AddressesOfAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
                 addresses = [];
             }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using MagentoOAuth.AspNetCore.Lifecycle;
+using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.AspNetCore.Pages;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Antiforgery;
@@ -152,22 +153,9 @@ internal static class IdentityEndpoints
     /// <summary>The return address as a URL that can go in a Location header (absolute http(s), no control characters), or null.</summary>
     internal static Uri? ReturnAddress(string text) =>
         text.Length is > 0 and <= 2048 && !text.Any(char.IsControl)
-        && Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && HasAsciiHost(url)
+        && Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && StoreAddressResolver.AsciiHostOf(url) is { Length: > 0 }
             ? url
             : null;
-
-    // An international name that IDNA refuses parses as a Uri but throws when its ASCII form is asked for.
-    private static bool HasAsciiHost(Uri url)
-    {
-        try
-        {
-            return url.IdnHost.Length > 0;
-        }
-        catch (UriFormatException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>The URL in ASCII for a Location header: the host in punycode, path and query escaped.</summary>
     private static string Location(Uri url) =>
