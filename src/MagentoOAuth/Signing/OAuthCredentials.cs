@@ -53,6 +53,20 @@ public sealed class OAuthCredentials
     /// <summary>The token secret, if any.</summary>
     public string? TokenSecret { get; }
 
+    /// <summary>
+    /// Credentials whose token secret is empty, as a client that forgot it signs ('secret&amp;'): only for diagnosing
+    /// such a signature, so not public.
+    /// </summary>
+    internal static OAuthCredentials WithEmptyTokenSecret(string consumerKey, string consumerSecret, string token) => new(consumerKey, consumerSecret, token);
+
+    private OAuthCredentials(string consumerKey, string consumerSecret, string token)
+    {
+        ConsumerKey = consumerKey;
+        ConsumerSecret = consumerSecret;
+        Token = token;
+        TokenSecret = string.Empty;
+    }
+
     /// <summary>Returns copies of these credentials with a token.</summary>
     public OAuthCredentials WithToken(string token, string tokenSecret) => new(ConsumerKey, ConsumerSecret, token, tokenSecret);
 

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MagentoOAuth.Tests.Interop;
+
+namespace MagentoOAuth.Cli.Tests;
+
+/// <summary><c>magento-oauth verify</c>: exit codes, text and JSON, on requests signed by oauthlib.</summary>
+public sealed class VerifyCommandTests
+{
+    private const string Url = "https://shop.example.com/rest/V1/products?searchCriteria%5BpageSize%5D=5";
+
+    private static string Header(string url) =>
+        ForeignSigners.OAuthlib(new SignInput("GET", url, "ck0123456789abcdefghijklmnopqrst", "cs0123456789abcdefghijklmnopqrst", "tk0123456789abcdefghijklmnopqrst", "ts0123456789abcdefghijklmnopqrst"))[0];
+
+    [Fact]
+    public async Task A_right_signature_exits_0_and_says_verified()
+    {
+        CliRunner.Result result = await CliRunner.RunAsync("verify", "--consumer-secret", "cs0123456789abcdefghijklmnopqrst", "--token-secret", "ts0123456789abcdefghijklmnopqrst",
+            "--curl", $"curl '{Url}' -H '{"Authorization: " + Header(Url)}'");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("verified: the signature is right for g1, g2, g3, g4.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("query   searchCriteria[pageSize]", result.Output, StringComparison.Ordinal);
+        Assert.Contains("tk01…", result.Output, StringComparison.Ordinal); // the token is shortened in the parameter list
+    }
+
+    [Fact]
+    public async Task A_mistake_exits_1_and_is_named_in_json()
+    {
+        string request = $"GET /rest/V1/products?searchCriteria%5BpageSize%5D=5 HTTP/1.1\nHost: shop.example.com\nAuthorization: {Header("https://shop.example.com/rest/V1/products")}\n\n";
+        string file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, request);
+        try
+        {
+            CliRunner.Result result = await CliRunner.RunAsync("verify", "--request", file, "--consumer-secret", "cs0123456789abcdefghijklmnopqrst", "--token-secret", "ts0123456789abcdefghijklmnopqrst", "--json");
+
+            Assert.Equal(1, result.ExitCode);
+            using JsonDocument json = JsonDocument.Parse(result.Output);
+            Assert.False(json.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Equal("query-left-out", json.RootElement.GetProperty("mistakes")[0].GetProperty("id").GetString());
+            Assert.Equal(5, json.RootElement.GetProperty("verdicts").GetArrayLength());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "verify", "--consumer-secret", "s" }, "exactly one of --curl")]
+    [InlineData(new[] { "verify", "--consumer-secret", "s", "--curl", "wget x" }, "--curl: the command must start with 'curl'")]
+    [InlineData(new[] { "verify", "--consumer-secret", "s", "--request", "/nonexistent/file" }, "does not exist")]
+    [InlineData(new[] { "verify", "--consumer-secret", "s", "--curl", "curl https://x/ -H 'Authorization: OAuth oauth_token=\"t\", oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"HMAC-SHA256\", oauth_nonce=\"n\", oauth_timestamp=\"1\"'" }, "--token-secret")]
+    public async Task Bad_input_exits_2_with_one_line(string[] args, string message)
+    {
+        CliRunner.Result result = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+}
