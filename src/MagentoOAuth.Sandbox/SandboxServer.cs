@@ -31,8 +31,9 @@ public static class SandboxServer
         configureLogging?.Invoke(builder.Logging);
 
         IServiceCollection services = builder.Services;
+        TimeProvider time = timeProvider ?? TimeProvider.System;
         services.AddSingleton(options);
-        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddSingleton(time);
         services.AddSingleton(new SandboxStore(options.DataDirectory));
         services.AddSingleton<SandboxAddress>();
         services.AddSingleton<OauthProvider>();
@@ -57,6 +58,9 @@ public static class SandboxServer
             app.Services.GetRequiredService<SandboxAddress>().BaseUrl = $"{uri.Scheme}://{host}:{uri.Port}/";
         });
 
+        // Outermost, so that every answer, refusals included, carries the store's clock in its Date header.
+        app.Use((context, next) => StoreClock.InvokeAsync(context, options, time, () => next(context)));
+
         // First of all: a request from a web page of another site, or for a rebound DNS name, goes no further.
         app.Use((context, next) => BrowserGuard.InvokeAsync(context, options, () => next(context)));
 
@@ -66,7 +70,8 @@ public static class SandboxServer
             if (options.SeparateStores && context.Request.Path.StartsWithSegments("/stores", out PathString rest) && rest.HasValue)
             {
                 string[] parts = rest.Value!.Split('/', 3);
-                if (parts.Length == 3 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+                // Never in front of the scriptable API: BrowserGuard has checked it only at its own path.
+                if (parts.Length == 3 && !("/" + parts[2]).StartsWith("/sandbox/api", StringComparison.OrdinalIgnoreCase) && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
                 {
                     context.Request.PathBase = context.Request.PathBase.Add("/stores/" + parts[1]);
                     context.Request.Path = "/" + parts[2];
@@ -75,6 +80,9 @@ public static class SandboxServer
 
             return next(context);
         });
+
+        // The web server in front of Magento: redirects, basic auth, /index.php/ paths, a stripped Authorization header.
+        app.Use((context, next) => WebServerFront.InvokeAsync(context, options, () => next(context)));
         app.Use(async (context, next) =>
         {
             if (!await context.RequestServices.GetRequiredService<Faults.FaultInjector>().ApplyAsync(context))
@@ -90,8 +98,10 @@ public static class SandboxServer
             "<a href=\"/admin\">Open the admin</a> to create and activate integrations.</p></body></html>"));
         TokenEndpoints.Map(app);
         RestEndpoints.Map(app);
+        VersionEndpoint.Map(app);
         AdminEndpoints.Map(app);
         ApiEndpoints.Map(app);
+        StoreApiEndpoints.Map(app);
         return app;
     }
 }

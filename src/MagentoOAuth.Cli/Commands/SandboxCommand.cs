@@ -42,10 +42,34 @@ internal static class SandboxCommand
                           "and the host of --urls are answered otherwise, so a web page cannot reach the sandbox through a DNS name it rebinds to 127.0.0.1.",
         };
 
+        var stripAuthorization = new Option<bool>("--strip-authorization")
+        {
+            Description = "Imitate Apache with PHP as CGI/FastCGI and no CGIPassAuth: the Authorization header never reaches Magento " +
+                          "(REST callers are guests; the token endpoints report every oauth parameter missing).",
+        };
+        var basicAuth = new Option<string?>("--basic-auth")
+        {
+            Description = "Imitate a password-protected staging store: storefront requests need 'Authorization: Basic' with USER:PASSWORD, " +
+                          "or get the web server's 401 (WWW-Authenticate: Basic realm=\"Staging\"). /admin and /sandbox/api stay open.",
+            HelpName = "USER:PASSWORD",
+        };
+        var redirectTo = new Option<string?>("--redirect-to")
+        {
+            Description = "Imitate an http->https or non-www->www rule: storefront requests for another scheme or host:port get " +
+                          "301 to URL + path (URL: absolute http(s), ending in '/').",
+            HelpName = "URL",
+        };
+        var noVersion = new Option<bool>("--no-magento-version") { Description = "Answer 404 at /magento_version, as a store with Magento_Version disabled." };
+        var noRewrites = new Option<bool>("--no-rewrites")
+        {
+            Description = "Imitate a web server without Magento's rewrite rules: /rest, /oauth and /magento_version are 404, only /index.php/... works.",
+        };
+
         var command = new Command("sandbox", "Run a local stand-in for a Magento 2.4 store: its OAuth token endpoints, a few REST resources, and an admin " +
             "where you create and activate integrations, so the whole Integration flow runs with no Magento install.")
         {
             urls, expiry, signer, allowBearer, dataDir, faults, clockOffset, separateStores, allowHost,
+            stripAuthorization, basicAuth, redirectTo, noVersion, noRewrites,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,9 +92,38 @@ internal static class SandboxCommand
                 Signer = Enum.Parse<SignerGeneration>(parse.GetValue(signer)!, ignoreCase: true),
                 AllowBearer = parse.GetValue(allowBearer),
                 DataDirectory = parse.GetValue(dataDir),
-                ClockOffset = TimeSpan.FromSeconds(parse.GetValue(clockOffset)),
                 SeparateStores = parse.GetValue(separateStores),
+                StripAuthorization = parse.GetValue(stripAuthorization),
+                ExposeVersion = !parse.GetValue(noVersion),
+                RequireIndexPhp = parse.GetValue(noRewrites),
             };
+            try
+            {
+                options.ClockOffset = TimeSpan.FromSeconds(parse.GetValue(clockOffset));
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new CliUsageException("--clock-offset: " + FirstSentence(e));
+            }
+
+            try
+            {
+                options.BasicAuth = parse.GetValue(basicAuth);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException("--basic-auth: " + FirstSentence(e));
+            }
+
+            try
+            {
+                options.RedirectTo = parse.GetValue(redirectTo);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException("--redirect-to: " + FirstSentence(e));
+            }
+
             foreach (string host in (parse.GetValue(allowHost) ?? []).Append(listen.Host))
             {
                 options.AllowedHosts.Add(host);
@@ -101,11 +154,11 @@ internal static class SandboxCommand
 
             string baseUrl = app.Urls.Select(u => u.TrimEnd('/') + "/").First();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $$"""
-                Magento sandbox listening at {{baseUrl}} (signer {{options.Signer}}, consumer expiry {{seconds}} s, Bearer {{(options.AllowBearer ? "allowed" : "off")}}, state {{(options.DataDirectory is null ? "in memory" : "in " + options.DataDirectory)}}{{(options.Faults.Count == 0 ? string.Empty : ", faults " + string.Join(' ', options.Faults))}})
+                Magento sandbox listening at {{baseUrl}} (signer {{options.Signer}}, consumer expiry {{seconds}} s, Bearer {{(options.AllowBearer ? "allowed" : "off")}}, state {{(options.DataDirectory is null ? "in memory" : "in " + options.DataDirectory)}}{{(options.Faults.Count == 0 ? string.Empty : ", faults " + string.Join(' ', options.Faults))}}{{BrokenStore(options)}})
                   Admin:            {{baseUrl}}admin
                   Token endpoints:  {{baseUrl}}oauth/token/request and {{baseUrl}}oauth/token/access
                   REST:             {{baseUrl}}rest/V1/store/storeConfigs, …/V1/products, …/V1/orders
-                  Scriptable API:   {{baseUrl}}sandbox/api/integrations
+                  Scriptable API:   {{baseUrl}}sandbox/api/integrations, {{baseUrl}}sandbox/api/store
 
                 Create a first integration: open the admin, choose Add New Integration, give your app's Callback URL and
                 Identity Link URL (or none, for a manual integration), Save, then Activate. Or from a script:
@@ -118,5 +171,45 @@ internal static class SandboxCommand
             return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
+    }
+
+    // The setters' messages go on with the parameter name (and the value); the first line is the one to show.
+    private static string FirstSentence(ArgumentException e) => e.Message.Split([" (Parameter", "\n", "\r"], 2, StringSplitOptions.None)[0];
+
+    /// <summary>The web server setups in effect, for the banner (empty for a healthy store).</summary>
+    private static string BrokenStore(SandboxOptions options)
+    {
+        var parts = new List<string>();
+        if (options.StripAuthorization)
+        {
+            parts.Add("Authorization header stripped");
+        }
+
+        if (options.BasicAuth is { } credentials)
+        {
+            parts.Add("basic auth as " + credentials[..credentials.IndexOf(':', StringComparison.Ordinal)]);
+        }
+
+        if (options.RedirectTo is { } target)
+        {
+            parts.Add("301 to " + target);
+        }
+
+        if (!options.ExposeVersion)
+        {
+            parts.Add("no /magento_version");
+        }
+
+        if (options.RequireIndexPhp)
+        {
+            parts.Add("no rewrites: /index.php/ only");
+        }
+
+        if (options.ClockOffset != TimeSpan.Zero)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"clock {options.ClockOffset.TotalSeconds:+0;-0} s"));
+        }
+
+        return parts.Count == 0 ? string.Empty : ", " + string.Join(", ", parts);
     }
 }

@@ -7,6 +7,13 @@ internal static class SampleData
 {
     // new JsonArray(params JsonNode[]) rather than [..]: the collection expression binds to a generic Add<T> that
     // native AOT cannot compile.
+    // One installation as Magento's setup creates it (website 0 / group 0 / store 0 are the admin's; website "base",
+    // group "main_website_store" and store view "default" are id 1), plus a French store view in the same group.
+    private static readonly (int Id, string Code, string Name)[] Views = [(0, "admin", "Admin"), (1, "default", "Default Store View"), (2, "fr", "French Store View")];
+
+    /// <summary>The store view codes a REST path may name (<c>/rest/{code}/V1/…</c>): every view but the admin's.</summary>
+    public static IEnumerable<string> StoreViewCodes => Views.Where(v => v.Id != 0).Select(v => v.Code);
+
     public static JsonArray StoreConfigs(string baseUrl) => new(
         StoreConfig(1, "default", "en_US", "USD", "America/Los_Angeles", baseUrl),
         StoreConfig(2, "fr", "fr_FR", "EUR", "Europe/Paris", baseUrl));
@@ -14,6 +21,25 @@ internal static class SampleData
     public static JsonArray Websites() => new(
         new JsonObject { ["id"] = 0, ["code"] = "admin", ["name"] = "Admin", ["default_group_id"] = 0 },
         new JsonObject { ["id"] = 1, ["code"] = "base", ["name"] = "Main Website", ["default_group_id"] = 1 });
+
+    /// <summary>
+    /// StoreRepositoryInterface::getList: every store view, the admin's included (the collection is loaded with
+    /// setLoadDefault(true)); fields in Store/Api/Data/StoreInterface's getter order.
+    /// </summary>
+    public static JsonArray StoreViews() => new(Views.Select(v => (JsonNode)new JsonObject
+    {
+        ["id"] = v.Id,
+        ["code"] = v.Code,
+        ["name"] = v.Name,
+        ["website_id"] = v.Id == 0 ? 0 : 1,
+        ["store_group_id"] = v.Id == 0 ? 0 : 1,
+        ["is_active"] = 1,
+    }).ToArray());
+
+    /// <summary>GroupRepositoryInterface::getList, fields in Store/Api/Data/GroupInterface's getter order.</summary>
+    public static JsonArray StoreGroups() => new(
+        new JsonObject { ["id"] = 0, ["website_id"] = 0, ["root_category_id"] = 0, ["default_store_id"] = 0, ["name"] = "Default", ["code"] = "default" },
+        new JsonObject { ["id"] = 1, ["website_id"] = 1, ["root_category_id"] = 2, ["default_store_id"] = 1, ["name"] = "Main Website Store", ["code"] = "main_website_store" });
 
     public static IEnumerable<JsonObject> Products() =>
     [

@@ -20,12 +20,15 @@ namespace MagentoOAuth.Sandbox.Endpoints;
 /// </summary>
 internal static class RestEndpoints
 {
-    private static readonly string[] StoreCodes = ["default", "fr", "all"];
+    // PathProcessor: a code of one of the store views, or "all" (the admin store).
+    private static readonly string[] StoreCodes = [.. SampleData.StoreViewCodes, "all"];
 
     private static readonly Route[] Routes =
     [
         new("GET", ["V1", "store", "storeConfigs"], "Magento_Backend::store", (call, catalog) => Task.FromResult<JsonNode?>(SampleData.StoreConfigs(call.BaseUrl))),
         new("GET", ["V1", "store", "websites"], "Magento_Backend::store", (_, _) => Task.FromResult<JsonNode?>(SampleData.Websites())),
+        new("GET", ["V1", "store", "storeViews"], "Magento_Backend::store", (_, _) => Task.FromResult<JsonNode?>(SampleData.StoreViews())),
+        new("GET", ["V1", "store", "storeGroups"], "Magento_Backend::store", (_, _) => Task.FromResult<JsonNode?>(SampleData.StoreGroups())),
         new("GET", ["V1", "products"], "Magento_Catalog::products", (call, catalog) => Task.FromResult<JsonNode?>(catalog.SearchProducts(call.Criteria()))),
         new("POST", ["V1", "products"], "Magento_Catalog::products", (call, catalog) =>
         {
@@ -53,7 +56,7 @@ internal static class RestEndpoints
         PhpArray? oauthParameters = null;
         try
         {
-            var (route, call, isAsync) = Match(request, context.Request.PathBase.Value ?? string.Empty, services.GetRequiredService<SandboxAddress>().BaseUrl)
+            var (route, call, isAsync) = Match(request, context.Request.PathBase.Value ?? string.Empty, WebServerFront.StorePathBase(context), services.GetRequiredService<SandboxAddress>().BaseUrl)
                 ?? throw new RestError(404, "Request does not match any route.");
 
             oauthParameters = request.OauthParameters();
@@ -135,10 +138,14 @@ internal static class RestEndpoints
         return null;
     }
 
-    private static (Route Route, RestCall Call, bool IsAsync)? Match(RawRequest request, string pathBase, string baseUrl)
+    /// <param name="request">The request as received.</param>
+    /// <param name="pathBase">What precedes <c>/rest</c> in the request target (a store's prefix, <c>/index.php</c>).</param>
+    /// <param name="storePathBase">The store's own prefix, without <c>/index.php</c>, for its base URL.</param>
+    /// <param name="baseUrl">The sandbox's base URL.</param>
+    private static (Route Route, RestCall Call, bool IsAsync)? Match(RawRequest request, string pathBase, string storePathBase, string baseUrl)
     {
         string target = request.RawTarget[Math.Min(pathBase.Length, request.RawTarget.Length)..];
-        baseUrl += pathBase.TrimStart('/') + (pathBase.Length > 0 ? "/" : string.Empty);
+        baseUrl += storePathBase.TrimStart('/') + (storePathBase.Length > 0 ? "/" : string.Empty);
         int question = target.IndexOf('?', StringComparison.Ordinal);
         string path = question < 0 ? target : target[..question];
         string query = question < 0 ? string.Empty : target[(question + 1)..];
