@@ -26,6 +26,7 @@ internal static class CliApp
         root.Add(ServeCommand.Create());
         root.Add(StoresCommand.Create());
         root.Add(CallCommand.Create());
+        root.Add(DoctorCommand.Create());
         root.Add(VerifyCommand.Create());
         return root;
     }

@@ -207,8 +207,15 @@ public sealed partial class ConnectionLifecycle
             ? new Change(c with { Status = StoreStatus.Revoked, StatusReason = reason }, ConnectionTransition.Revoked, reason)
             : null, cancellationToken);
 
-    /// <summary>Remembers the signer profile that works for a store.</summary>
-    internal Task<StoreConnection?> SetProfileAsync(Guid id, SignatureProfile profile, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Remembers the signer profile that works for a store (found by a signature fallback, or by <c>magento-oauth doctor</c>),
+    /// so its requests that are not portable are signed that way from the start. Not a status change: no event.
+    /// </summary>
+    /// <param name="id">The connection.</param>
+    /// <param name="profile">The profile that works.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The updated connection, or <see langword="null"/> when it is gone or already had that profile.</returns>
+    public Task<StoreConnection?> SetProfileAsync(Guid id, SignatureProfile profile, CancellationToken cancellationToken = default) =>
         ChangeAsync(id, null, c => c.Profile == profile ? null : new Change(c with { Profile = profile }, null, null), cancellationToken);
 
     /// <summary>
