@@ -103,6 +103,80 @@ public sealed class SignCommandTests
     }
 
     [Fact]
+    public async Task Sign_notes_a_path_typed_with_escapes_HttpClient_normalises()
+    {
+        var result = await CliRunner.RunAsync("sign", "GET", "https://shop.example.com/rest/V1/products/%41%7eb",
+            "--consumer-key", ConsumerKey, "--consumer-secret", ConsumerSecret, "--token", Token, "--token-secret", TokenSecret);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            "note: signed the path as HttpClient sends it ('/rest/V1/products/A~b'); a client that sends '/rest/V1/products/%41%7eb' as typed is refused by G4, " +
+            "which signs the path as sent (G1–G3 decode escapes of unreserved characters and upper-case the others before signing, so both forms look the same to them). " +
+            "Send it as HttpClient does.",
+            result.Error.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("https://shop.example.com/rest/V1/products/caf%c3%a9", "'/rest/V1/products/caf%C3%A9'")]
+    [InlineData("https://shop.example.com/rest/V1/products/%2D%5F%2E?q=%41", "'/rest/V1/products/-_.'")]
+    public async Task Sign_notes_lower_case_and_unreserved_escapes_in_the_path(string url, string sent)
+    {
+        var result = await CliRunner.RunAsync("sign", "GET", url, "--consumer-key", ConsumerKey, "--consumer-secret", ConsumerSecret);
+
+        Assert.Contains($"note: signed the path as HttpClient sends it ({sent}); a client that sends", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is refused by G4", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://shop.example.com/rest/V1/products/A~b?q=%41")]
+    [InlineData("https://shop.example.com/rest/V1/products/ABC%2F10")]
+    [InlineData("https://shop.example.com/rest/V1/products/ABC%2f10")]
+    [InlineData("https://shop.example.com/rest/V1/products/Café")]
+    [InlineData("https://shop.example.com")]
+    [InlineData("https://shop.example.com?q=1")]
+    public async Task Sign_prints_no_path_note_when_the_path_is_sent_as_typed_or_differs_otherwise(string url)
+    {
+        var result = await CliRunner.RunAsync("sign", "GET", url, "--consumer-key", ConsumerKey, "--consumer-secret", ConsumerSecret);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("note: signed the path", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_names_the_name_PHP_gives_an_unclosed_bracket()
+    {
+        var result = await CliRunner.RunAsync("sign", "GET", "https://shop.example.com/rest/V1/products?a[b=1",
+            "--consumer-key", ConsumerKey, "--consumer-secret", ConsumerSecret);
+
+        Assert.Equal(
+            "warning: not portable: refused by G4: 'a[b' is a name PHP renames to 'a_b', and G4 signs it under both names. Avoid '.', spaces and unclosed '[' in names.",
+            result.Error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Sign_hints_that_portable_numbers_a_repeated_array_name_and_portable_signs_it()
+    {
+        string[] args = ["sign", "GET", "https://shop.example.com/rest/V1/products?a[]=1&a[]=2", "--consumer-key", ConsumerKey, "--consumer-secret", ConsumerSecret];
+        var warned = await CliRunner.RunAsync(args);
+        var rewritten = await CliRunner.RunAsync([.. args, "--portable"]);
+
+        Assert.Contains("warning: not portable: refused by G1, G2, G3, G4: 'a[]' is repeated, and Magento signs only its last value. Number the values instead, 'a[0]', 'a[1]', …, which PHP reads as the same array.",
+            warned.Error, StringComparison.Ordinal);
+        Assert.Contains("hint: every generation accepts the portable form (--portable): https://shop.example.com/rest/V1/products?a%5B0%5D=1&a%5B1%5D=2", warned.Error, StringComparison.Ordinal);
+        Assert.Equal("signing the portable form: GET https://shop.example.com/rest/V1/products?a%5B0%5D=1&a%5B1%5D=2", rewritten.Error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Sign_keeps_warning_about_more_than_ten_appended_values_without_a_hint()
+    {
+        string url = "https://shop.example.com/rest/V1/products?" + string.Join("&", Enumerable.Range(0, 11).Select(i => "a[]=" + i));
+        var result = await CliRunner.RunAsync("sign", "GET", url, "--consumer-key", ConsumerKey, "--consumer-secret", ConsumerSecret);
+
+        Assert.Contains("Its 11 values cannot be numbered portably", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hint:", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Secrets_can_come_from_the_environment()
     {
         Environment.SetEnvironmentVariable("MAGENTO_OAUTH_CONSUMER_SECRET", ConsumerSecret);

@@ -214,6 +214,16 @@ internal static class SignCommand
                 $"note: signed for Host '{request.Uri.Authority}', as HttpClient sends it; a client that sends '{typedAuthority}' as typed is refused by G4 (pass --host to sign that).");
         }
 
+        string typedPath = TypedPath(rawUrl);
+        string sentPath = request.Uri.AbsolutePath;
+        if (typedPath.Length > 0 && !string.Equals(typedPath, sentPath, StringComparison.Ordinal)
+            && string.Equals(WithNormalisedEscapes(typedPath), WithNormalisedEscapes(sentPath), StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync(
+                $"note: signed the path as HttpClient sends it ('{sentPath}'); a client that sends '{typedPath}' as typed is refused by G4, which signs the path as sent " +
+                "(G1–G3 decode escapes of unreserved characters and upper-case the others before signing, so both forms look the same to them). Send it as HttpClient does.");
+        }
+
         if (fixedNonce is not null && (fixedNonce.Length > 32 || !fixedNonce.All(char.IsAsciiLetterOrDigit)))
         {
             await error.WriteLineAsync("warning: Magento stores nonces in a 32-character column: use at most 32 letters and digits.");
@@ -233,6 +243,47 @@ internal static class SignCommand
         string authority = end < 0 ? rest : rest[..end];
         int at = authority.LastIndexOf('@');
         return at < 0 ? authority : authority[(at + 1)..];
+    }
+
+    /// <summary>The path as typed in the URL argument (empty when there is none), before System.Uri normalises it.</summary>
+    private static string TypedPath(string rawUrl)
+    {
+        int start = rawUrl.IndexOf("://", StringComparison.Ordinal);
+        int slash = start < 0 ? -1 : rawUrl.IndexOfAny(['/', '?', '#'], start + 3);
+        if (slash < 0 || rawUrl[slash] != '/')
+        {
+            return string.Empty;
+        }
+
+        int end = rawUrl.IndexOfAny(['?', '#'], slash);
+        return end < 0 ? rawUrl[slash..] : rawUrl[slash..end];
+    }
+
+    /// <summary>
+    /// The path with escapes of unreserved characters decoded and the other escapes' hex digits upper-cased. System.Uri
+    /// does this (upper-casing at least the escapes of non-ASCII bytes), and so do G1–G3 before signing (laminas-uri
+    /// <c>Uri::normalizePath</c>, and F/Oauth/Helper/Uri/Http.php in G3); G4 (F/Oauth/Helper/Signature/Hmac.php
+    /// <c>buildRequestUrl</c>) signs the path as sent. Two paths equal after this differ only where G4 sees it.
+    /// </summary>
+    private static string WithNormalisedEscapes(string path)
+    {
+        var text = new System.Text.StringBuilder(path.Length);
+        for (int i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '%' && i + 2 < path.Length && char.IsAsciiHexDigit(path[i + 1]) && char.IsAsciiHexDigit(path[i + 2]))
+            {
+                char decoded = (char)int.Parse(path.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+                bool unreserved = char.IsAsciiLetterOrDigit(decoded) || decoded is '-' or '.' or '_' or '~';
+                text.Append(unreserved ? decoded.ToString() : path.Substring(i, 3).ToUpperInvariant());
+                i += 2;
+            }
+            else
+            {
+                text.Append(path[i]);
+            }
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The --explain text.</summary>

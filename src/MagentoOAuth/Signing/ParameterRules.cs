@@ -152,39 +152,86 @@ internal static class ParameterRules
     }
 
     /// <summary>
-    /// PHP's variable names (parse_str): leading spaces dropped, an empty name dropped (null), and a '.' or ' '
-    /// becomes '_', as does the first '[' when no ']' follows it. Works on the wire form; an encoded '.' or space
-    /// (<c>%2E</c>, <c>%20</c>, <c>+</c>) is renamed as well.
+    /// PHP's variable names (parse_str) on the wire form: <see cref="PhpName"/> of the decoded name, re-encoded when PHP
+    /// changes it (an encoded '.' or space, <c>%2E</c>, <c>%20</c>, <c>+</c>, is renamed as well); null when PHP drops it.
     /// </summary>
     private static string? PhpVariableName(ReadOnlySpan<char> wireName)
     {
-        string name = Uri.UnescapeDataString(wireName.ToString().Replace('+', ' ')).TrimStart(' ');
-        if (name.Length == 0)
+        string decoded = Uri.UnescapeDataString(wireName.ToString().Replace('+', ' '));
+        string? name = PhpName(decoded);
+        return name is null ? null : name == decoded ? wireName.ToString() : Uri.EscapeDataString(name);
+    }
+
+    /// <summary>
+    /// The name PHP's parse_str stores a (decoded) parameter under, as PHP 8's <c>php_register_variable_ex</c>
+    /// (main/php_variables.c) makes it: leading spaces dropped; a '.' or ' ' before the first '[' becomes '_'; an array
+    /// name (<c>a[b]</c>) keeps its brackets; an unclosed first '[' becomes '_' and so does every later '.', ' ' or '['
+    /// (<c>a[b</c> → <c>a_b</c>, <c>a[[b</c> → <c>a__b</c>, <c>a[b.c</c> → <c>a_b_c</c>). Null when PHP drops the name (empty,
+    /// or starting with '['). Magento G4 (F/Oauth/Helper/Signature/Hmac.php) and every form body go through it. Checked
+    /// against PHP 8.2 (PhpParseStrTests); PHP 7, which only G1 stores (2.4.0–2.4.3) run, is believed to rename less
+    /// after an unclosed '[' (not checked), which only their form bodies could see.
+    /// </summary>
+    internal static string? PhpName(string decodedName)
+    {
+        ReadOnlySpan<char> name = decodedName.AsSpan().TrimStart(' ');
+        int open = name.IndexOf('[');
+        if (open == 0 || name.IsEmpty)
         {
             return null;
         }
 
-        if (!name.Contains('.') && !name.Contains(' ') && !(name.Contains('[') && !IsBracketedName(name)) && !wireName.StartsWith("%20") && !wireName.StartsWith("+"))
-        {
-            return wireName.ToString();
-        }
-
         var renamed = new System.Text.StringBuilder(name.Length);
-        bool bracketRenamed = false;
-        foreach (char c in name)
+        foreach (char c in open < 0 ? name : name[..open])
         {
-            if (c is '.' or ' ' || (c == '[' && !bracketRenamed))
-            {
-                bracketRenamed |= c == '[';
-                renamed.Append('_');
-            }
-            else
-            {
-                renamed.Append(c);
-            }
+            renamed.Append(c is '.' or ' ' ? '_' : c);
         }
 
-        return Uri.EscapeDataString(renamed.ToString());
+        if (open < 0)
+        {
+            return renamed.ToString();
+        }
+
+        if (name[open..].Contains(']'))
+        {
+            return renamed.Append(name[open..]).ToString();
+        }
+
+        renamed.Append('_');
+        foreach (char c in name[(open + 1)..])
+        {
+            renamed.Append(c is '.' or ' ' or '[' ? '_' : c);
+        }
+
+        return renamed.ToString();
+    }
+
+    /// <summary>
+    /// Where parse_str stores a (decoded) parameter: its <see cref="PhpName"/>'s base, then the key of each
+    /// <c>[key]</c> (an empty key appends); what follows the last ']' is ignored, as PHP does. Null when PHP drops it.
+    /// </summary>
+    internal static List<string>? PhpPath(string decodedName)
+    {
+        string? name = PhpName(decodedName);
+        int open = name?.IndexOf('[', StringComparison.Ordinal) ?? -1;
+        if (name is null || open < 0)
+        {
+            return name is null ? null : [name];
+        }
+
+        var path = new List<string> { name[..open] };
+        for (int at = open; at < name.Length && name[at] == '['; )
+        {
+            int close = name.IndexOf(']', at + 1);
+            if (close < 0)
+            {
+                break;
+            }
+
+            path.Add(name[(at + 1)..close]);
+            at = close + 1;
+        }
+
+        return path;
     }
 
     private static ReadOnlySpan<char> DecodeForTest(ReadOnlySpan<char> wire, Span<char> buffer)

@@ -105,12 +105,12 @@ public static class PortabilityAnalyzer
         foreach (var group in query.GroupBy(p => p.DecodedName).Where(g => g.Count() > 1).Take(1))
         {
             mismatch("repeated-name", Generations, $"'{group.Key}' is repeated, and Magento signs only its last value.",
-                "Send each name once.");
+                RepeatedNameAdvice(group.Key, group.Count(), query.Select(p => p.DecodedName).ToList()));
         }
 
         foreach (Pair p in query.Where(p => IsRenamedByPhp(p.DecodedName)).Take(1))
         {
-            mismatch("php-renamed-name", G4, $"'{p.DecodedName}' is a name PHP renames (to '{p.DecodedName.Replace('.', '_').Replace(' ', '_')}'), so G4 signs it twice.",
+            mismatch("php-renamed-name", G4, $"'{p.DecodedName}' is a name PHP renames to '{ParameterRules.PhpName(p.DecodedName)}', and G4 signs it under both names.",
                 "Avoid '.', spaces and unclosed '[' in names.");
         }
 
@@ -139,7 +139,7 @@ public static class PortabilityAnalyzer
 
         foreach (Pair p in form.Where(p => IsRenamedByPhp(p.DecodedName)).Take(1))
         {
-            mismatch("php-renamed-form-field", Generations, $"the form field '{p.DecodedName}' is renamed by PHP before Magento signs it.",
+            mismatch("php-renamed-form-field", Generations, $"the form field '{p.DecodedName}' is renamed by PHP to '{ParameterRules.PhpName(p.DecodedName)}' before Magento signs it.",
                 "Avoid '.', spaces and unclosed '[' in form field names.");
         }
 
@@ -216,9 +216,29 @@ public static class PortabilityAnalyzer
         }
     }
 
-    private static bool IsRenamedByPhp(string name) =>
-        name.Contains('.', StringComparison.Ordinal) || name.Contains(' ', StringComparison.Ordinal)
-        || (name.Contains('[', StringComparison.Ordinal) && !ParameterRules.IsBracketedName(name));
+    /// <summary>
+    /// A repeated <c>a[]</c> can be numbered instead, which PHP reads as the same array (PortableRequest does it when
+    /// nothing else writes to that array), but only up to 10 values: indices must stay within 0–9 for G1–G3's natural
+    /// order and G4's decoded order. Otherwise a Magento profile signs only the last value, as every generation does.
+    /// </summary>
+    private static string RepeatedNameAdvice(string name, int count, IReadOnlyList<string> names)
+    {
+        if (!name.Contains("[]", StringComparison.Ordinal) || !ParameterRules.IsBracketedName(name))
+        {
+            return "Send each name once.";
+        }
+
+        if (PortableRequest.CanNumber(name, names))
+        {
+            return $"Number the values instead, '{name[..^2]}[0]', '{name[..^2]}[1]', …, which PHP reads as the same array.";
+        }
+
+        return count > 10
+            ? $"Its {count} values cannot be numbered portably (an index of 10 or more sorts differently in G1–G3 and G4): send at most 10, or sign with the store's generation (--profile), which signs only the last value as every generation does."
+            : "Number the values yourself with the indices PHP would give them (within 0–9), or sign with the store's generation (--profile), which signs only the last value as every generation does.";
+    }
+
+    private static bool IsRenamedByPhp(string name) => ParameterRules.PhpName(name) is { } renamed && renamed != name;
 
     private static bool IsAllDigits(string name) => name.Length > 0 && name.TrimStart('-').All(char.IsAsciiDigit);
 

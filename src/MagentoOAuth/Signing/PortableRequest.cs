@@ -6,8 +6,9 @@ namespace MagentoOAuth.Signing;
 /// Rewrites a request URL into the form every Magento signer generation reads the same way as RFC 5849, without
 /// changing what Magento's PHP makes of it: each query name and value percent-encoded except unreserved characters
 /// (a raw <c>+</c>, which PHP reads as a space, becomes <c>%20</c>), every pair written <c>name=value</c>, only the last
-/// value of a repeated plain name (PHP keeps only that one), and path characters laminas-uri would escape escaped.
-/// What cannot be made portable (a <c>%2F</c> in the path, indices 2 and 10 together) is left as it is;
+/// value of a repeated plain name (PHP keeps only that one), a repeated array name <c>a[]</c> numbered <c>a[0]</c>,
+/// <c>a[1]</c>, … (up to 10 values; PHP builds the same array), and path characters laminas-uri would escape escaped.
+/// What cannot be made portable (a <c>%2F</c> in the path, indices 2 and 10 together, 11 or more <c>a[]</c>) is left as it is;
 /// <see cref="PortabilityAnalyzer"/> says which generations refuse it.
 /// </summary>
 public static class PortableRequest
@@ -59,9 +60,19 @@ public static class PortableRequest
                 }
 
                 ReadOnlySpan<char> previous = query[other];
-                if (previous[..previous.IndexOf('=')].SequenceEqual(pair[..equals]) && !pair[..equals].Contains("%5B", StringComparison.Ordinal))
+                if (previous[..previous.IndexOf('=')].SequenceEqual(pair[..equals]))
                 {
-                    return false;
+                    // A repeated array name a[] may be numbered (rare: the allocating rewrite decides); other
+                    // repeated bracketed names stay.
+                    if (pair[..equals].EndsWith("%5B%5D", StringComparison.Ordinal))
+                    {
+                        return query.SequenceEqual(PortableQuery(query));
+                    }
+
+                    if (!pair[..equals].Contains("%5B", StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
                 }
             }
 
@@ -128,7 +139,88 @@ public static class PortableRequest
             pairs.Add((name, value, plain));
         }
 
+        NumberAppends(pairs);
         return string.Join('&', pairs.Select(p => p.Name + "=" + p.Value));
+    }
+
+    /// <summary>
+    /// Writes a repeated array name <c>a[]</c> (or <c>a[x][]</c>) as <c>a[0]</c>, <c>a[1]</c>, …: PHP's parse_str builds
+    /// the same array from both, but every generation takes the <c>a[]</c> pairs as one name whose last value wins
+    /// (Magento: F/Oauth/Helper/Request.php <c>_extractQueryStringParams</c>; G4's parse_str copy is dropped by
+    /// F/Oauth/Helper/Signature/Hmac.php <c>removeNestedArrays</c>), so RFC 5849's signature over every value is refused.
+    /// Only up to 10 values: G1–G3 sort names naturally and G4 by decoded name, so an index of 10 or more sorts
+    /// differently (keep array indices within 0–9). Left as they are: more than 10 values, a name with another
+    /// <c>[]</c> (<c>a[][b]</c>), and an array some other parameter also writes to (<c>a[5]</c>, <c>a[x]</c>, <c>a</c>).
+    /// </summary>
+    private static void NumberAppends(List<(string Name, string Value, bool Plain)> pairs)
+    {
+        const string Append = "%5B%5D";
+        var repeated = pairs.Where(p => p.Name.EndsWith(Append, StringComparison.Ordinal)).GroupBy(p => p.Name).Where(g => g.Count() > 1).ToList();
+        List<string> names = pairs.Select(p => Uri.UnescapeDataString(p.Name)).ToList();
+        foreach (var group in repeated.Where(g => CanNumber(Uri.UnescapeDataString(g.Key), names)))
+        {
+            int index = 0;
+            for (int i = 0; i < pairs.Count; i++)
+            {
+                if (pairs[i].Name == group.Key)
+                {
+                    pairs[i] = pairs[i] with { Name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{group.Key[..^Append.Length]}%5B{index++}%5D") };
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the repeated <paramref name="name"/> (decoded, ending in <c>[]</c>) can be numbered from 0 without
+    /// changing the array PHP builds: 2 to 10 values, no other parameter of <paramref name="names"/> (decoded, in order)
+    /// writing into that array or replacing it, and nothing else in the name PHP would append to or ignore.
+    /// </summary>
+    internal static bool CanNumber(string name, IReadOnlyList<string> names)
+    {
+        int count = names.Count(n => n == name);
+        List<string>? array = ArrayOfAppend(name);
+        return count is >= 2 and <= 10 && array is not null
+            && !names.Any(other => other != name && Overlaps(array, ParameterRules.PhpPath(other)));
+    }
+
+    /// <summary>
+    /// The PHP path of the array an <c>…[]</c> name appends to, when that is all the name does: no other empty key, no
+    /// key of white space only (PHP may read it as empty), nothing after the last ']' that PHP would ignore.
+    /// </summary>
+    private static List<string>? ArrayOfAppend(string decodedName)
+    {
+        List<string>? path = ParameterRules.PhpPath(decodedName);
+        if (path is null || path.Count < 2 || path[^1].Length != 0 || path.Skip(1).SkipLast(1).Any(string.IsNullOrWhiteSpace))
+        {
+            return null;
+        }
+
+        string written = path[0] + string.Concat(path.Skip(1).Select(k => "[" + k + "]"));
+        return written == ParameterRules.PhpName(decodedName) ? path.GetRange(0, path.Count - 1) : null;
+    }
+
+    /// <summary>
+    /// True when the parameter at <paramref name="other"/> writes into <paramref name="array"/> or replaces it (one path
+    /// starts the other). A white-space key counts as empty, which can only find more overlaps.
+    /// </summary>
+    private static bool Overlaps(List<string> array, List<string>? other)
+    {
+        if (other is null)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < Math.Min(array.Count, other.Count); i++)
+        {
+            if (Key(array[i]) != Key(other[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static string Key(string key) => string.IsNullOrWhiteSpace(key) ? string.Empty : key;
     }
 
     private static string Recode(ReadOnlySpan<char> wire)

@@ -69,7 +69,10 @@ public sealed class PortabilityTests
 
     [Theory]
     [InlineData("https://Shop.Example.com:443/rest/V1/products?q=a+b&searchCriteria[pageSize]=5&flag", "https://shop.example.com/rest/V1/products?q=a%20b&searchCriteria%5BpageSize%5D=5&flag=")]
-    [InlineData("https://shop.example.com/rest/V1/x?a=1&a=2&b%5B%5D=1&b%5B%5D=2", "https://shop.example.com/rest/V1/x?a=2&b%5B%5D=1&b%5B%5D=2")]
+    [InlineData("https://shop.example.com/rest/V1/x?a=1&a=2&b%5B%5D=1&b%5B%5D=2", "https://shop.example.com/rest/V1/x?a=2&b%5B0%5D=1&b%5B1%5D=2")]
+    [InlineData("https://shop.example.com/rest/V1/x?a[x][]=1&b=2&a[x][]=3", "https://shop.example.com/rest/V1/x?a%5Bx%5D%5B0%5D=1&b=2&a%5Bx%5D%5B1%5D=3")]
+    [InlineData("https://shop.example.com/rest/V1/x?a[5]=1&a[]=2&a[]=3", "https://shop.example.com/rest/V1/x?a%5B5%5D=1&a%5B%5D=2&a%5B%5D=3")]
+    [InlineData("https://shop.example.com/rest/V1/x?a[][b]=1&a[][b]=2", "https://shop.example.com/rest/V1/x?a%5B%5D%5Bb%5D=1&a%5B%5D%5Bb%5D=2")]
     [InlineData("https://shop.example.com/rest/V1/products/it's!?v=é", "https://shop.example.com/rest/V1/products/it%27s%21?v=%C3%A9")]
     [InlineData("https://shop.example.com/rest/V1/products/ABC%2F10", "https://shop.example.com/rest/V1/products/ABC%2F10")]
     public void Portable_form_keeps_meaning_and_fixes_what_it_can(string url, string expected)
@@ -83,6 +86,10 @@ public sealed class PortabilityTests
     [InlineData("https://shop.example.com/rest/V1/products?q=a+b")]
     [InlineData("https://shop.example.com/rest/V1/products?x=1&x=2")]
     [InlineData("https://shop.example.com/rest/V1/products?b%5B%5D=1&b%5B%5D=2")]
+    [InlineData("https://shop.example.com/rest/V1/products?b%5B%5D=1")]
+    [InlineData("https://shop.example.com/rest/V1/products?b%5B0%5D=1&b%5B1%5D=2")]
+    [InlineData("https://shop.example.com/rest/V1/products?b%5B5%5D=1&b%5B%5D=2&b%5B%5D=3")]
+    [InlineData("https://shop.example.com/rest/V1/products?b%5B%5D=0&b%5B%5D=1&b%5B%5D=2&b%5B%5D=3&b%5B%5D=4&b%5B%5D=5&b%5B%5D=6&b%5B%5D=7&b%5B%5D=8&b%5B%5D=9&b%5B%5D=10")]
     [InlineData("https://shop.example.com/rest/V1/products?flag")]
     [InlineData("https://shop.example.com/rest/V1/products?a=b=c")]
     [InlineData("https://shop.example.com/rest/V1/products?v=%c3%a9")]
@@ -110,5 +117,44 @@ public sealed class PortabilityTests
     {
         Uri portable = PortableRequest.ToPortableUri(new Uri("https://shop.example.com/rest/V1/products/it's!?q=a+b&x=1&x=2&flag&a=b=c"));
         Assert.Empty(PortabilityAnalyzer.Analyze(new OAuthRequest("GET", portable)));
+    }
+
+    [Fact]
+    public void Repeated_array_names_are_numbered_and_then_nothing_is_refused()
+    {
+        var uri = new Uri("https://shop.example.com/rest/V1/products?a[]=1&a[]=2");
+        PortabilityIssue issue = Assert.Single(Analyze(uri.AbsoluteUri));
+        Assert.Equal("repeated-name", issue.Rule);
+        Assert.Equal("G1, G2, G3, G4", issue.GenerationNames);
+        Assert.Equal("Number the values instead, 'a[0]', 'a[1]', …, which PHP reads as the same array.", issue.Advice);
+
+        Uri portable = PortableRequest.ToPortableUri(uri);
+        Assert.Equal("https://shop.example.com/rest/V1/products?a%5B0%5D=1&a%5B1%5D=2", portable.AbsoluteUri);
+        Assert.Empty(PortabilityAnalyzer.Analyze(new OAuthRequest("GET", portable)));
+    }
+
+    [Fact]
+    public void More_than_ten_appended_values_cannot_be_numbered_and_stay_refused()
+    {
+        string url = "https://shop.example.com/rest/V1/products?" + string.Join("&", Enumerable.Range(0, 11).Select(i => "a%5B%5D=" + i));
+        Assert.Equal(url, PortableRequest.ToPortableUri(new Uri(url)).AbsoluteUri);
+
+        PortabilityIssue issue = Assert.Single(Analyze(url));
+        Assert.Equal("G1, G2, G3, G4", issue.GenerationNames);
+        Assert.StartsWith("Its 11 values cannot be numbered portably", issue.Advice, StringComparison.Ordinal);
+
+        // Numbered, indices 0–10 sort differently in G1–G3 and G4: the reason the rewrite stops at 10.
+        string numbered = "https://shop.example.com/rest/V1/products?" + string.Join("&", Enumerable.Range(0, 11).Select(i => $"a%5B{i}%5D={i}"));
+        Assert.Equal("G1,G2,G3,G4", Refusers(Analyze(numbered)));
+
+        // Every Magento generation signs only the last value, so signing with one of their profiles is accepted by all.
+        Assert.Empty(Analyze(url, profile: SignatureProfile.MagentoG4));
+    }
+
+    [Fact]
+    public void An_array_other_names_also_write_to_is_not_numbered_and_the_advice_says_so()
+    {
+        PortabilityIssue issue = Assert.Single(Analyze("https://shop.example.com/rest/V1/products?a%5B%5D=2&a%5B%5D=3&a%5Bx%5D=1"));
+        Assert.StartsWith("Number the values yourself with the indices PHP would give them", issue.Advice, StringComparison.Ordinal);
     }
 }
