@@ -69,6 +69,10 @@ internal static partial class DoctorCommand
 
                 credentials = Credentials(key, secret, token, tokenSecret);
             }
+            else if (!isUrl && !DatabaseExists(parse.GetValue(db)))
+            {
+                throw new CliUsageException($"'{reference}' is not a URL, and there is no database of stored stores here ({CliStore.DatabasePath(null)}): give the store base URL, or --db.");
+            }
             else if (!isUrl || DatabaseExists(parse.GetValue(db)))
             {
                 stored = await FindStoredAsync(parse.GetValue(db), parse.GetValue(keyFile), reference, mustExist: !isUrl, cancellationToken);
@@ -231,6 +235,6 @@ internal static partial class DoctorCommand
             ["workingBaseUrl"] = report.WorkingBaseUrl?.AbsoluteUri,
             ["signer"] = report.Signer is { } s ? "g" + (int)s : null,
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
     }
 }

@@ -257,6 +257,8 @@ internal static class StoresCommand
         ["receivedAt"] = s.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
         ["updatedAt"] = s.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
         ["unreadable"] = s.Unreadable,
+        // The signer generation learned for the store's requests that are not portable (by a fallback or by doctor).
+        ["signer"] = s.Profile == MagentoOAuth.Signing.SignatureProfile.Rfc5849 ? null : "g" + ((int)s.Profile).ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The library's lifecycle, as an app would construct it (no host): every change is validated and recorded there.</summary>

@@ -194,6 +194,6 @@ internal static class VerifyCommand
             ["expectedBaseString"] = result.ExpectedBaseString,
             ["verified"] = result.Verified,
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
     }
 }

@@ -43,6 +43,22 @@ internal static class ConnectivityChecks
 
         string endpoint = $"{host}:{url.Port}";
         var clock = Stopwatch.StartNew();
+        (DoctorCheck? failed, string connected, string tls) = await ConnectAsync(url, host, endpoint, addresses, cancellationToken).ConfigureAwait(false);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        long connectMs = clock.ElapsedMilliseconds;
+        clock.Restart();
+        Probe answer = await session.GetAsync(string.Empty, cancellationToken).ConfigureAwait(false);
+        return new DoctorCheck("reachable", DoctorStatus.Pass,
+            string.Create(CultureInfo.InvariantCulture, $"{endpoint} ({connected}) connected in {connectMs} ms{tls}; HTTP {(int)answer.Status} in {clock.ElapsedMilliseconds} ms"));
+    }
+
+    /// <summary>TCP, then TLS for https, on a probe connection that is closed again: the HTTP request opens its own.</summary>
+    private static async Task<(DoctorCheck? Failure, string Connected, string Tls)> ConnectAsync(Uri url, string host, string endpoint, IPAddress[] addresses, CancellationToken cancellationToken)
+    {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -53,35 +69,26 @@ internal static class ConnectivityChecks
             }
             catch (SocketException e)
             {
-                return e.SocketErrorCode == SocketError.ConnectionRefused
+                return (e.SocketErrorCode == SocketError.ConnectionRefused
                     ? Fail($"nothing listens at {endpoint}", $"{string.Join(", ", addresses.Select(a => a.ToString()))} refused the connection: no web server runs there, or it listens on another port.",
                         "Check the base URL's scheme and port, and that the web server (nginx, Apache) is running.")
-                    : Fail($"cannot connect to {endpoint}", $"The connection failed ({e.SocketErrorCode}).", "Check the network path to the store (firewall, VPN, security group).");
+                    : Fail($"cannot connect to {endpoint}", $"The connection failed ({e.SocketErrorCode}).", "Check the network path to the store (firewall, VPN, security group)."), "", "");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return Fail($"no answer from {endpoint} within {ConnectTimeout.TotalSeconds:0} s", "The connection attempt timed out: a firewall drops it, or the host is down.",
-                    "Check that the store accepts connections from this machine (firewall, IP allow-list, security group).");
+                return (Fail($"no answer from {endpoint} within {ConnectTimeout.TotalSeconds:0} s", "The connection attempt timed out: a firewall drops it, or the host is down.",
+                    "Check that the store accepts connections from this machine (firewall, IP allow-list, security group)."), "", "");
             }
         }
 
-        long connectMs = clock.ElapsedMilliseconds;
-        string tls = string.Empty;
-        if (url.Scheme == Uri.UriSchemeHttps)
+        string connected = socket.RemoteEndPoint?.ToString() ?? endpoint;
+        if (url.Scheme != Uri.UriSchemeHttps)
         {
-            (DoctorCheck? failure, string names) = await TlsAsync(socket, host, cancellationToken).ConfigureAwait(false);
-            if (failure is not null)
-            {
-                return failure;
-            }
-
-            tls = $", TLS certificate valid for {names}";
+            return (null, connected, string.Empty);
         }
 
-        clock.Restart();
-        Probe answer = await session.GetAsync(string.Empty, cancellationToken).ConfigureAwait(false);
-        return new DoctorCheck("reachable", DoctorStatus.Pass,
-            string.Create(CultureInfo.InvariantCulture, $"{endpoint} ({socket.RemoteEndPoint}) connected in {connectMs} ms{tls}; HTTP {(int)answer.Status} in {clock.ElapsedMilliseconds} ms"));
+        (DoctorCheck? failure, string names) = await TlsAsync(socket, host, cancellationToken).ConfigureAwait(false);
+        return (failure, connected, $", TLS certificate valid for {names}");
     }
 
     private static async Task<(DoctorCheck? Failure, string Names)> TlsAsync(Socket socket, string host, CancellationToken cancellationToken)

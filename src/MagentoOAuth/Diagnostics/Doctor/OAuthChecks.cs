@@ -19,7 +19,7 @@ internal static class OAuthChecks
         OAuthCredentials? real = session.Credentials;
         string wrong = RandomKey();
         OAuthCredentials probeCredentials = real is null
-            ? new OAuthCredentials(RandomKey(), wrong)
+            ? new OAuthCredentials(RandomKey(), wrong, RandomKey(), wrong) // REST needs a token to get as far as the signature
             : new OAuthCredentials(real.ConsumerKey, wrong, real.Token, real.Token is null ? null : wrong);
         Probe probe = await session.SignedGetAsync(DoctorSession.ProbePath, cancellationToken, probeCredentials, SignatureProfile.Rfc5849).ConfigureAwait(false);
         string? realm = probe.MagentoMessage is null ? probe.BasicRealm ?? session.BasicRealm : null;
@@ -39,7 +39,7 @@ internal static class OAuthChecks
                 StrippedFix);
         }
 
-        if (probe.MagentoMessage is { } message && probe.Status is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
+        if (probe.RenderedMessage is { } message && probe.Status is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
         {
             return new DoctorCheck("authorization-header", DoctorStatus.Pass, $"the Authorization header reaches Magento (a wrong signature got \"{message}\")");
         }

@@ -35,6 +35,21 @@ internal sealed record Probe(HttpStatusCode Status, string? Location, string? Ba
         }
     }
 
+    /// <summary>Magento's message with its parameters filled in (it sends <c>%name</c> placeholders and the values apart).</summary>
+    public string? RenderedMessage
+    {
+        get
+        {
+            if (MagentoMessage is not { } template)
+            {
+                return null;
+            }
+
+            using JsonDocument json = JsonDocument.Parse(Body);
+            return json.RootElement.TryGetProperty("parameters", out JsonElement parameters) ? Errors.MagentoErrorParser.Render(template, parameters) : template;
+        }
+    }
+
     /// <summary>The <c>resources</c> parameter of "The consumer isn't authorized to access %resources.".</summary>
     public string? DeniedResources
     {
@@ -81,7 +96,7 @@ internal sealed record Probe(HttpStatusCode Status, string? Location, string? Ba
             System.Text.Encoding.UTF8.GetString(buffer, 0, read), response.Headers.Date);
     }
 
-    public string Describe() => $"HTTP {(int)Status}{(ContentType is null ? string.Empty : " " + ContentType)}{(MagentoMessage is { } m ? $" \"{Shorten(m)}\"" : string.Empty)}";
+    public string Describe() => $"HTTP {(int)Status}{(ContentType is null ? string.Empty : " " + ContentType)}{(RenderedMessage is { } m ? $" \"{Shorten(m)}\"" : string.Empty)}";
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
 }
