@@ -59,3 +59,28 @@ public sealed class VerifyCommandTests
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Every section the CLI's refusals link to exists in docs/troubleshooting.md (GitHub's heading anchors).</summary>
+public sealed class TroubleshootingLinkTests
+{
+    [Fact]
+    public void Every_anchor_the_cli_prints_is_a_heading_of_the_troubleshooting_guide()
+    {
+        string guide = File.ReadAllText(Path.Combine(OAuthlibVerifier.RepositoryRoot(), "docs", "troubleshooting.md"));
+        var anchors = guide.Split('\n').Where(l => l.StartsWith('#')).Select(l => "#" + Slug(l.TrimStart('#').Trim())).ToHashSet();
+        foreach (MagentoOAuth.Errors.MagentoProblem problem in Enum.GetValues<MagentoOAuth.Errors.MagentoProblem>())
+        {
+            string hint = MagentoOAuth.Cli.Commands.Troubleshooting.Hint(problem);
+            int hash = hint.IndexOf('#', StringComparison.Ordinal);
+            if (hash >= 0)
+            {
+                string anchor = hint[hash..hint.IndexOf(' ', hash)];
+                Assert.True(anchors.Contains(anchor), $"{problem}: {anchor} is not a heading of docs/troubleshooting.md");
+            }
+        }
+    }
+
+    /// <summary>GitHub's slug: lower case, punctuation other than '-' and '_' dropped, each space a '-'.</summary>
+    private static string Slug(string heading) =>
+        new string([.. heading.ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_')]).Replace(' ', '-');
+}

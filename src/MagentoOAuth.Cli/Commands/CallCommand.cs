@@ -90,6 +90,7 @@ internal static class CallCommand
             catch (MagentoOAuthException e)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("magento-oauth: " + e.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(Troubleshooting.Hint(e.Problem));
                 return CliApp.Failure;
             }
 
@@ -99,6 +100,7 @@ internal static class CallCommand
             {
                 MagentoOAuthException error = MagentoErrorParser.FromBody((int)response.StatusCode, text, response.Content.Headers.ContentType, $"{verb} {connection.StoreBaseUrl}rest/{relative.Split('?')[0]}");
                 await parse.InvocationConfiguration.Error.WriteLineAsync("magento-oauth: " + error.Message);
+                await parse.InvocationConfiguration.Error.WriteLineAsync(Troubleshooting.Hint(error.Problem));
                 return CliApp.Failure;
             }
 

@@ -40,7 +40,7 @@ internal static partial class DoctorCommand
             "the signer generation found is remembered.\n\nExit codes: 0 no check failed, 1 a check failed, 2 bad input.\n\nExamples:\n" +
             "  magento-oauth doctor https://shop.example.com/\n" +
             "  magento-oauth doctor 3f0c…  --need /V1/orders --need Magento_Catalog::products\n" +
-            "More: " + VerifyCommand.TroubleshootingUrl)
+            "More: " + Troubleshooting.Url)
         {
             target, needs, consumerKey, consumerSecret, accessToken, accessTokenSecret, json, db, keyFile,
         };
@@ -207,7 +207,7 @@ internal static partial class DoctorCommand
 
         if (report.Failed)
         {
-            text.AppendLine("More: " + VerifyCommand.TroubleshootingUrl);
+            text.AppendLine("More: " + Troubleshooting.Url);
         }
 
         return text.ToString();

@@ -205,6 +205,7 @@ internal static class StoresCommand
                 if (error.Problem != MagentoProblem.NotAuthorized || response.StatusCode != HttpStatusCode.Unauthorized)
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync("magento-oauth: the credentials do not work: " + error.Message);
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(Troubleshooting.Hint(error.Problem));
                     return CliApp.Failure;
                 }
             }

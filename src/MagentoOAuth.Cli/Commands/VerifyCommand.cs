@@ -14,8 +14,6 @@ namespace MagentoOAuth.Cli.Commands;
 /// </summary>
 internal static class VerifyCommand
 {
-    public const string TroubleshootingUrl = "https://github.com/magento-oauth/magento-oauth/blob/main/docs/troubleshooting.md";
-
     public static Command Create()
     {
         var curl = new Option<string?>("--curl") { Description = "The request as a curl command line (\"Copy as cURL\" in a browser's network tab or in Postman; bash quoting). Quote it in single quotes.", HelpName = "'curl …'" };
@@ -34,7 +32,7 @@ internal static class VerifyCommand
             "Examples:\n" +
             "  magento-oauth verify --consumer-secret S --token-secret TS --curl 'curl https://shop.example.com/rest/V1/orders -H \"Authorization: OAuth …\"'\n" +
             "  magento-oauth verify --request captured.http --consumer-secret S --token-secret TS --json\n" +
-            "More: " + TroubleshootingUrl)
+            "More: " + Troubleshooting.Url)
         {
             curl, requestFile, scheme, consumerSecret, tokenSecret, signer, json,
         };
@@ -159,7 +157,7 @@ internal static class VerifyCommand
                 : "not verified: no known mistake reproduces this signature; check the consumer secret and token secret (the newest, after a Reauthorize).");
         }
 
-        text.AppendLine("More: " + TroubleshootingUrl);
+        text.AppendLine("More: " + Troubleshooting.Url);
         return text.ToString();
     }
 
