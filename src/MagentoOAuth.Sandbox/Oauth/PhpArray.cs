@@ -43,7 +43,8 @@ internal sealed class PhpArray
 
     /// <summary>
     /// PHP's <c>parse_str</c>: pairs split on '&amp;' and the first '=', urldecoded ('+' is a space); in names, leading
-    /// spaces dropped, ' ' and '.' before the first '[' become '_', an unclosed first '[' becomes '_';
+    /// spaces dropped, ' ' and '.' before the first '[' become '_', an unclosed first '[' becomes '_' (and so do the
+    /// '.', ' ' and '[' after it);
     /// <c>a[b][]</c> builds nested arrays.
     /// </summary>
     public static PhpArray ParseStr(string query)
@@ -91,7 +92,9 @@ internal sealed class PhpArray
             {
                 if (indexes.Count == 0)
                 {
-                    target.Set(baseName + "_" + rest[(position + 1)..], value);
+                    // PHP 8 (main/php_variables.c): the unclosed '[' becomes '_' and the name goes on being a plain
+                    // name, so its '.', ' ' and '[' become '_' too: 'a[[b' is 'a__b', 'a[b.c' is 'a_b_c'.
+                    target.Set(baseName + "_" + rest[(position + 1)..].Replace(' ', '_').Replace('.', '_').Replace('[', '_'), value);
                     return;
                 }
 
