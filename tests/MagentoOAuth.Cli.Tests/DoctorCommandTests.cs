@@ -184,6 +184,64 @@ public sealed class DoctorCommandTests
         Assert.Equal("skip", report["authorization-header"].Status);
     }
 
+    [Theory]
+    [InlineData("localhost", "is not trusted", "self-signed")]
+    [InlineData("127.0.0.1", "is not for 127.0.0.1", "for localhost")]
+    public async Task A_bad_certificate_fails_reachable_and_says_what_is_wrong(string host, string summary, string cause)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task server = ServeTlsAsync(listener, certificate, stop.Token);
+
+        Report report = await DoctorAsync(new Uri($"https://{host}:{((IPEndPoint)listener.LocalEndpoint).Port}/"), null);
+        await stop.CancelAsync();
+
+        Assert.Equal(1, report.ExitCode);
+        Assert.Equal("fail", report["reachable"].Status);
+        Assert.Contains(summary, report["reachable"].Summary, StringComparison.Ordinal);
+        Assert.Contains(cause, report["reachable"].Cause, StringComparison.Ordinal);
+        Assert.Contains("public CA", report["reachable"].Fix, StringComparison.Ordinal);
+    }
+
+    private static async Task ServeTlsAsync(TcpListener listener, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < 20 && !cancellationToken.IsCancellationRequested; i++)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        await using var tls = new System.Net.Security.SslStream(client.GetStream());
+                        await tls.AuthenticateAsServerAsync(certificate).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                    }
+                    catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException or TimeoutException)
+                    {
+                        // the client gave up on the certificate
+                    }
+                }
+            }, cancellationToken);
+        }
+    }
+
     [Fact]
     public async Task A_stored_store_gets_its_generation_remembered()
     {
