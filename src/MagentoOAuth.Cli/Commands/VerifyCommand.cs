@@ -60,7 +60,7 @@ internal static class VerifyCommand
             {
                 throw new CliUsageException(e.Message.Contains("token secret", StringComparison.Ordinal)
                     ? "the request carries oauth_token: give its secret with --token-secret (or MAGENTO_OAUTH_TOKEN_SECRET)."
-                    : e.Message);
+                    : e.Message.Split(" (Parameter", 2)[0]);
             }
 
             TextWriter output = parse.InvocationConfiguration.Output;

@@ -164,7 +164,7 @@ public static class SignatureVerifier
             foreach (GenerationVerdict verdict in verdicts.Where(v => !v.SignatureValid && (v.Reachable || v.Profile == SignatureProfile.Rfc5849)))
             {
                 var basis = new ClientMistakes.Basis(correct with { Profile = verdict.Profile }, credentials, captured, hostSent);
-                if (rule.Variants(basis).Any(attempt => Matches(attempt.Request, attempt.Credentials, signature)))
+                if (Reproduces(rule, basis, signature))
                 {
                     found.Add(rule.Mistake);
                     break;
@@ -173,6 +173,19 @@ public static class SignatureVerifier
         }
 
         return found;
+    }
+
+    /// <summary>A variant that cannot be built (a URL that no longer parses, a host HTTP cannot send) reproduces nothing.</summary>
+    private static bool Reproduces(ClientMistakes.Rule rule, ClientMistakes.Basis basis, byte[]? signature)
+    {
+        try
+        {
+            return rule.Variants(basis).Any(attempt => Matches(attempt.Request, attempt.Credentials, signature));
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException)
+        {
+            return false;
+        }
     }
 
     private static bool Matches(in OAuthRequest request, OAuthCredentials credentials, byte[]? signature)

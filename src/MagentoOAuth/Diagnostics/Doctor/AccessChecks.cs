@@ -115,7 +115,7 @@ internal static class AccessChecks
             text.Append(". Write to one store view with rest/<code>/V1/…, to all with rest/all/V1/…");
             return new DoctorCheck("store-codes", DoctorStatus.Pass, text.ToString());
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or ArgumentException)
         {
             return new DoctorCheck("store-codes", DoctorStatus.Warn, "the store-view list is not in Magento's shape", "The answer could not be read: " + e.Message, "Look at the raw answer with 'magento-oauth call STORE GET /V1/store/storeViews'.");
         }

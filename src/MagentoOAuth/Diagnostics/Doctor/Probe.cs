@@ -58,7 +58,7 @@ internal sealed record Probe(HttpStatusCode Status, string? Location, string? Ba
             try
             {
                 using JsonDocument json = JsonDocument.Parse(Body);
-                return json.RootElement.TryGetProperty("parameters", out JsonElement p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("resources", out JsonElement r)
+                return json.RootElement.TryGetProperty("parameters", out JsonElement p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("resources", out JsonElement r) && r.ValueKind == JsonValueKind.String
                     ? r.GetString()
                     : null;
             }

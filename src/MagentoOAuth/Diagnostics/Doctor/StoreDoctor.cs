@@ -107,6 +107,13 @@ public sealed class StoreDoctor
                 "The store did not answer in time: it is overloaded, or something in between holds the connection.",
                 "Try again; if it persists, check the store's load and what sits in front of it.");
         }
+        catch (Exception e) when (e is not (HttpRequestException or OperationCanceledException))
+        {
+            // A store can answer anything; one odd answer ends its own check with a plain message, never the run.
+            return new DoctorCheck(check.Id, DoctorStatus.Fail, $"the check could not read the store's answer ({e.GetType().Name})",
+                "The store answered in a way this check does not understand: " + e.Message,
+                "Run doctor again; if it persists, report it to us with the store's version and this message.");
+        }
         catch (HttpRequestException e)
         {
             string why = e.InnerException is SocketException socket ? socket.SocketErrorCode.ToString() : e.HttpRequestError.ToString();
