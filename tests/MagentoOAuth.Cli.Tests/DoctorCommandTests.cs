@@ -69,7 +69,19 @@ public sealed class DoctorCommandTests
         Assert.Equal("fail", report["redirect"].Status);
         Assert.Contains("301 → " + final, report["redirect"].Summary, StringComparison.Ordinal);
         Assert.Contains("Use " + final + " as the store's base URL", report["redirect"].Fix, StringComparison.Ordinal);
+        Assert.Contains("OAuth signs the URL", report["redirect"].Cause, StringComparison.Ordinal);
+        Assert.Contains("answers at " + final, report["redirect"].Cause, StringComparison.Ordinal);
         Assert.Equal("pass", report["credentials"].Status); // the rest was checked at the final URL
+    }
+
+    [Fact]
+    public async Task A_redirect_to_another_site_stops_before_any_signed_call()
+    {
+        await using SandboxHost sandbox = await SandboxHost.StartAsync(new SandboxOptions { RedirectTo = "https://elsewhere.example/" });
+        Report report = await DoctorAsync(sandbox, await CredentialsAsync(sandbox));
+
+        Assert.Equal("fail", report["redirect"].Status);
+        Assert.All(AllChecks[2..], id => Assert.Equal("skipped: the store redirects to https://elsewhere.example; run doctor on that URL if it is the store", report[id].Summary));
     }
 
     [Fact]
@@ -81,6 +93,7 @@ public sealed class DoctorCommandTests
         Assert.Equal("fail", report["magento"].Status);
         Assert.Contains("URL rewrites are off", report["magento"].Summary, StringComparison.Ordinal);
         Assert.Contains(sandbox.BaseUrl + "index.php/", report["magento"].Fix, StringComparison.Ordinal);
+        Assert.Contains("does not rewrite Magento's URLs", report["magento"].Cause, StringComparison.Ordinal);
         Assert.Equal("pass", report["credentials"].Status);
     }
 
@@ -108,6 +121,7 @@ public sealed class DoctorCommandTests
         Assert.Contains("GET /V1/orders: needs Magento_Sales::actions_view", report["acl"].Summary, StringComparison.Ordinal);
         Assert.Contains("allowed: Magento_Backend::store", report["acl"].Summary, StringComparison.Ordinal);
         Assert.Contains("tick Magento_Sales::actions_view", report["acl"].Fix, StringComparison.Ordinal);
+        Assert.Contains("do not include Magento_Sales::actions_view", report["acl"].Cause, StringComparison.Ordinal);
     }
 
     [Theory]

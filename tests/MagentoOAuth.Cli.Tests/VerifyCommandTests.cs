@@ -20,7 +20,8 @@ public sealed class VerifyCommandTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("verified: the signature is right for g1, g2, g3, g4.", result.Output, StringComparison.Ordinal);
         Assert.Contains("query   searchCriteria[pageSize]", result.Output, StringComparison.Ordinal);
-        Assert.Contains("tk01…", result.Output, StringComparison.Ordinal); // the token is shortened in the parameter list
+        Assert.Contains("tk01…", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("tk0123456789abcdefghijklmnopqrst", result.Output, StringComparison.Ordinal); // nor in the base string
     }
 
     [Fact]
@@ -45,7 +46,20 @@ public sealed class VerifyCommandTests
         }
     }
 
+    [Fact]
+    public async Task A_signature_that_is_not_base64_is_not_verified_and_no_crash()
+    {
+        const string header = "OAuth oauth_consumer_key=\"ck0123456789abcdefghijklmnopqrst\", oauth_signature=\"@@not base64@@\", oauth_signature_method=\"HMAC-SHA256\", oauth_nonce=\"n\", oauth_timestamp=\"1700000000\"";
+        CliRunner.Result result = await CliRunner.RunAsync("verify", "--consumer-secret", "s", "--curl", $"curl https://shop.example.com/rest/V1/orders -H '{"Authorization: " + header}'");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("g4       INVALID", result.Output, StringComparison.Ordinal);
+        Assert.Empty(result.Error);
+    }
+
     [Theory]
+    [InlineData(new[] { "verify", "--consumer-secret", "s", "--curl", "curl https://x/ -H 'Authorization: OAuth oauth_callback=\"oob\", oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"HMAC-SHA256\", oauth_nonce=\"n\", oauth_timestamp=\"1\"'" }, "oauth_callback")]
+    [InlineData(new[] { "verify", "--consumer-secret", "s", "--curl", "curl https://x/ -H 'Host: shöp' -H 'Authorization: OAuth oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"HMAC-SHA256\", oauth_nonce=\"n\", oauth_timestamp=\"1\"'" }, "printable ASCII only")]
     [InlineData(new[] { "verify", "--consumer-secret", "s" }, "exactly one of --curl")]
     [InlineData(new[] { "verify", "--consumer-secret", "s", "--curl", "wget x" }, "--curl: the command must start with 'curl'")]
     [InlineData(new[] { "verify", "--consumer-secret", "s", "--request", "/nonexistent/file" }, "does not exist")]

@@ -27,7 +27,7 @@ internal static partial class DoctorCommand
             Description = "What the app needs, checked by the acl check (repeatable): a REST path read with GET (/V1/orders, /default/V1/products?searchCriteria[pageSize]=1) or an ACL resource (Magento_Sales::sales).",
             HelpName = "PATH|RESOURCE",
         };
-        var consumerKey = new Option<string?>("--consumer-key") { Description = "The integration's consumer key (or MAGENTO_OAUTH_CONSUMER_KEY)." };
+        var consumerKey = new Option<string?>("--consumer-key") { Description = "The integration's consumer key (or MAGENTO_OAUTH_CONSUMER_KEY, … for all four, used when TARGET is a URL of a store that is not stored)." };
         var consumerSecret = new Option<string?>("--consumer-secret") { Description = "The consumer secret (or MAGENTO_OAUTH_CONSUMER_SECRET)." };
         var accessToken = new Option<string?>("--access-token") { Description = "The access token (or MAGENTO_OAUTH_ACCESS_TOKEN)." };
         var accessTokenSecret = new Option<string?>("--access-token-secret") { Description = "The access token secret (or MAGENTO_OAUTH_ACCESS_TOKEN_SECRET)." };
@@ -47,10 +47,10 @@ internal static partial class DoctorCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             IReadOnlyList<string> needed = Needs(parse.GetValue(needs) ?? []);
-            string? key = parse.GetValue(consumerKey) ?? Variable("MAGENTO_OAUTH_CONSUMER_KEY");
-            string? secret = parse.GetValue(consumerSecret) ?? Variable("MAGENTO_OAUTH_CONSUMER_SECRET");
-            string? token = parse.GetValue(accessToken) ?? Variable("MAGENTO_OAUTH_ACCESS_TOKEN");
-            string? tokenSecret = parse.GetValue(accessTokenSecret) ?? Variable("MAGENTO_OAUTH_ACCESS_TOKEN_SECRET");
+            string? key = parse.GetValue(consumerKey);
+            string? secret = parse.GetValue(consumerSecret);
+            string? token = parse.GetValue(accessToken);
+            string? tokenSecret = parse.GetValue(accessTokenSecret);
             string reference = parse.GetRequiredValue(target);
             bool isUrl = Uri.TryCreate(reference, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
             if (isUrl && url!.UserInfo.Length > 0)
@@ -73,15 +73,24 @@ internal static partial class DoctorCommand
             {
                 throw new CliUsageException($"'{reference}' is not a URL, and there is no database of stored stores here ({CliStore.DatabasePath(null)}): give the store base URL, or --db.");
             }
-            else if (!isUrl || DatabaseExists(parse.GetValue(db)))
+            else
             {
-                stored = await FindStoredAsync(parse.GetValue(db), parse.GetValue(keyFile), reference, mustExist: !isUrl, cancellationToken);
+                if (!isUrl || DatabaseExists(parse.GetValue(db)))
+                {
+                    stored = await FindStoredAsync(parse.GetValue(db), parse.GetValue(keyFile), reference, mustExist: !isUrl, cancellationToken);
+                }
+
                 if (stored is not null)
                 {
                     url = new Uri(stored.Connection.StoreBaseUrl);
                     credentials = stored.Connection.AccessToken is { } t && stored.Connection.AccessTokenSecret is { } ts
                         ? new OAuthCredentials(stored.Connection.ConsumerKey, stored.Connection.ConsumerSecret, t, ts)
                         : new OAuthCredentials(stored.Connection.ConsumerKey, stored.Connection.ConsumerSecret);
+                }
+                else if (Variable("MAGENTO_OAUTH_CONSUMER_KEY") is { } fromEnvironment)
+                {
+                    // A URL of a store that is not stored: the environment's credentials, as for the flags.
+                    credentials = Credentials(fromEnvironment, Variable("MAGENTO_OAUTH_CONSUMER_SECRET"), Variable("MAGENTO_OAUTH_ACCESS_TOKEN"), Variable("MAGENTO_OAUTH_ACCESS_TOKEN_SECRET"));
                 }
             }
 

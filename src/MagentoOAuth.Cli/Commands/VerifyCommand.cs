@@ -84,15 +84,37 @@ internal static class VerifyCommand
                 return CapturedRequest.FromCurl(curl);
             }
 
-            string text = file == "-" ? await Console.In.ReadToEndAsync(cancellationToken)
-                : File.Exists(file) ? await File.ReadAllTextAsync(file!, cancellationToken)
-                : throw new CliUsageException($"--request file '{file}' does not exist.");
+            string text;
+            try
+            {
+                text = file == "-" ? await Console.In.ReadToEndAsync(cancellationToken)
+                    : File.Exists(file) ? await File.ReadAllTextAsync(file!, cancellationToken)
+                    : throw new CliUsageException($"--request file '{file}' does not exist.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliUsageException($"--request file '{file}' cannot be read: {e.Message}");
+            }
+
             return CapturedRequest.FromHttp(text, scheme);
         }
         catch (FormatException e)
         {
             throw new CliUsageException((curl is not null ? "--curl: " : "--request: ") + e.Message);
         }
+    }
+
+    /// <summary>The base string with the token shortened as in the parameter list: on a store that takes Bearer tokens it is a credential.</summary>
+    private static string MaskedBaseString(SignatureVerification result)
+    {
+        string masked = result.ExpectedBaseString;
+        foreach (CarriedParameter token in result.Parameters.Where(p => p.Name == "oauth_token" && p.Value.Length > 8))
+        {
+            masked = masked.Replace(Uri.EscapeDataString(Uri.EscapeDataString(token.Value)), token.Value[..4] + "…", StringComparison.Ordinal)
+                .Replace(Uri.EscapeDataString(token.Value), token.Value[..4] + "…", StringComparison.Ordinal);
+        }
+
+        return masked;
     }
 
     private static string Shown(CarriedParameter p) =>
@@ -136,8 +158,8 @@ internal static class VerifyCommand
 
         if (result.ExpectedBaseString.Length > 0)
         {
-            text.AppendLine("Expected base string:");
-            text.AppendLine("  " + TerminalText.Safe(result.ExpectedBaseString));
+            text.AppendLine(CultureInfo.InvariantCulture, $"Expected base string ({(result.ExpectedProfile == SignatureProfile.Rfc5849 ? "rfc5849" : "g" + (int)result.ExpectedProfile)}; token shortened):");
+            text.AppendLine("  " + TerminalText.Safe(MaskedBaseString(result)));
         }
 
         var reachable = result.Verdicts.Where(v => v.Reachable).ToList();
@@ -189,7 +211,8 @@ internal static class VerifyCommand
             ["verdicts"] = verdicts,
             ["mistakes"] = mistakes,
             ["problems"] = new JsonArray([.. result.Problems.Select(p => (JsonNode?)JsonValue.Create(p))]),
-            ["expectedBaseString"] = result.ExpectedBaseString,
+            ["expectedBaseString"] = MaskedBaseString(result),
+            ["expectedProfile"] = result.ExpectedProfile == SignatureProfile.Rfc5849 ? "rfc5849" : "g" + (int)result.ExpectedProfile,
             ["verified"] = result.Verified,
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;

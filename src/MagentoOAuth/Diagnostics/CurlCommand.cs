@@ -71,7 +71,7 @@ internal static class CurlCommand
                         throw new FormatException($"'{word} {raw}' reads the body from a file: put the body in the command (--data-raw '…') so it can be checked.");
                     }
 
-                    data.Add(word is "-d" or "--data" or "--data-ascii" ? raw.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal) : raw);
+                    data.Add(raw); // curl strips line breaks only from data it reads from a file
                     break;
                 case "--data-urlencode":
                     data.Add(UrlEncodeData(Value()));

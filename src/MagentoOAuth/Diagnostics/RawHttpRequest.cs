@@ -51,12 +51,30 @@ internal static class RawHttpRequest
             throw new FormatException($"the request target '{Shorten(target)}' is neither a path nor an absolute URL.");
         }
 
-        if (body is not null && body.Length == 0)
-        {
-            body = null;
-        }
+        body = Body(body, headers.FirstOrDefault(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Value);
 
         return new CapturedRequest(requestLine[0], url, headers, body);
+    }
+
+    /// <summary>
+    /// The body as sent: Content-Length bytes when the header says how many (what an editor appends is not part of
+    /// it), else the text without the one line break a file ends with.
+    /// </summary>
+    private static string? Body(string? body, string? contentLength)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+
+        if (int.TryParse(contentLength, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int length))
+        {
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            return length == 0 ? null : System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(length, bytes.Length));
+        }
+
+        string trimmed = body.EndsWith('\n') ? body[..^1] : body;
+        return trimmed.Length == 0 ? null : trimmed;
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";

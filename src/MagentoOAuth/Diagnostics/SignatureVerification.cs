@@ -24,8 +24,14 @@ public sealed record SignatureVerification
     /// <summary>Reasons Magento refuses the request whatever its signature (an HMAC-SHA1 request on 2.4.4+, oauth_version not 1.0).</summary>
     public required IReadOnlyList<string> Problems { get; init; }
 
-    /// <summary>The base string a correct client signs, under RFC 5849 or the one generation asked for.</summary>
+    /// <summary>
+    /// The base string a correct client signs for <see cref="ExpectedProfile"/>: the generation asked for, else the first
+    /// counted generation the signature fails, else RFC 5849. Holds <c>oauth_token</c>.
+    /// </summary>
     public required string ExpectedBaseString { get; init; }
+
+    /// <summary>The profile <see cref="ExpectedBaseString"/> is built for.</summary>
+    public SignatureProfile ExpectedProfile { get; init; }
 
     /// <summary>True when the signature is right for every generation the request can reach (see <see cref="GenerationVerdict.Reachable"/>).</summary>
     public bool Verified => Problems.Count == 0 && Verdicts.Any(v => v.Reachable) && Verdicts.Where(v => v.Reachable).All(v => v.SignatureValid);

@@ -122,7 +122,7 @@ public static class SignatureVerifier
         }
 
         List<ClientMistake> mistakes = FindMistakes(request, correct, credentials, hostSent, signature, verdicts);
-        SignatureProfile shown = generation ?? SignatureProfile.Rfc5849;
+        SignatureProfile shown = generation ?? verdicts.FirstOrDefault(v => v.Reachable && !v.SignatureValid)?.Profile ?? SignatureProfile.Rfc5849;
         return new SignatureVerification
         {
             Parameters = carried,
@@ -131,6 +131,7 @@ public static class SignatureVerifier
             Mistakes = mistakes,
             Problems = problems,
             ExpectedBaseString = OAuthSigner.Default.Explain(correct with { Profile = shown }, credentials).BaseString,
+            ExpectedProfile = shown,
         };
     }
 
@@ -156,6 +157,9 @@ public static class SignatureVerifier
 
         foreach (ClientMistakes.Rule rule in ClientMistakes.All)
         {
+            // A mistake is named for the generations it fails on, even when it happens to be right for another (names
+            // sorted decoded is G4's order): with --signer only the store's own generation counts, and a request right
+            // for it has no mistake.
             if (found.Contains(rule.Mistake))
             {
                 continue;

@@ -82,6 +82,17 @@ public sealed class CapturedRequestTests
     }
 
     [Theory]
+    [InlineData("POST /x HTTP/1.1\nHost: h\nContent-Length: 3\n\na=1\n", "a=1")]
+    [InlineData("POST /x HTTP/1.1\nHost: h\n\na=1\n", "a=1")]
+    [InlineData("POST /x HTTP/1.1\nHost: h\nContent-Length: 0\n\n\n", null)]
+    public void The_body_is_what_was_sent_not_what_an_editor_appended(string text, string? body) =>
+        Assert.Equal(body, CapturedRequest.FromHttp(text).Body);
+
+    [Fact]
+    public void Curl_sends_inline_data_with_its_line_breaks() =>
+        Assert.Equal("a=1\nb=2", CapturedRequest.FromCurl("curl https://h/ --data $'a=1\\nb=2'").Body);
+
+    [Theory]
     [InlineData("GET /x\n\n", "METHOD TARGET HTTP/1.1")]
     [InlineData("GET /x HTTP/1.1\n\n", "Host header")]
     [InlineData("GET /x HTTP/1.1\nnot a header\n\n", "not a header line")]

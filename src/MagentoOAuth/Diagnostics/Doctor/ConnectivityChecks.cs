@@ -167,28 +167,47 @@ internal static class ConnectivityChecks
 
         Uri current = start;
         var hops = new List<string>();
+        bool leaves = false;
         for (int hop = 0; hop < 5 && probe.IsRedirect; hop++)
         {
             current = new Uri(current, probe.Location!);
             hops.Add($"{(int)probe.Status} → {current.AbsoluteUri}");
+            if (current.Scheme is not ("http" or "https") || !SameSite(session.Request.StoreBaseUrl, current))
+            {
+                leaves = true; // not followed: doctor talks only to the site it was given
+                break;
+            }
+
             probe = await session.SendAsync(HttpMethod.Get, current, null, cancellationToken).ConfigureAwait(false);
         }
 
         string path = current.GetLeftPart(UriPartial.Path);
         Uri? final = path.EndsWith(DoctorSession.ProbePath, StringComparison.Ordinal) ? new Uri(path[..^DoctorSession.ProbePath.Length]) : null;
         string use = final is null ? "the base URL it ends at" : final.AbsoluteUri;
-        if (final is not null && !probe.IsRedirect)
+        if (final is not null && !leaves && !probe.IsRedirect)
         {
             session.Base = final;
             session.Anonymous = probe;
+        }
+        else
+        {
+            // Signed calls (and the Bearer check's token) go only to the store named: never on to another site.
+            session.Halt = $"skipped: the store redirects to {(final ?? current).GetLeftPart(UriPartial.Authority)}; run doctor on that URL if it is the store";
         }
 
         return new DoctorCheck("redirect", DoctorStatus.Fail,
             $"{session.Request.StoreBaseUrl.AbsoluteUri} redirects: {string.Join(", ", hops)}{(final is null ? string.Empty : "; the rest was checked at " + final.AbsoluteUri)}",
             $"OAuth signs the URL, so a request signed for {session.Request.StoreBaseUrl.AbsoluteUri} and redirected is refused; most HTTP clients also drop the Authorization header and turn a POST into a GET on a redirect. " +
-            $"Magento's REST API answers at {use}.",
+            (leaves ? $"The redirect leads to another site ({current.GetLeftPart(UriPartial.Authority)}), which doctor does not follow: signed calls and tokens go only to the site it was given." : $"Magento's REST API answers at {use}."),
             $"Use {use} as the store's base URL in your app. If the store posted the old URL as store_base_url, correct Magento's base URLs (Stores > Configuration > General > Web > Base URLs and Base URLs (Secure): web/unsecure/base_url, web/secure/base_url; " +
             "'Use Secure URLs on Storefront', web/secure/use_in_frontend, for https), then click Reauthorize on the integration so it posts the right one.");
+    }
+
+    /// <summary>The same host, the host with or without "www.", or both on loopback (http → https, a www redirect).</summary>
+    private static bool SameSite(Uri from, Uri to)
+    {
+        static string Bare(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
+        return string.Equals(Bare(from.IdnHost), Bare(to.IdnHost), StringComparison.OrdinalIgnoreCase) || (from.IsLoopback && to.IsLoopback);
     }
 
     private static DoctorCheck Fail(string summary, string cause, string fix) => new("reachable", DoctorStatus.Fail, summary, cause, fix);

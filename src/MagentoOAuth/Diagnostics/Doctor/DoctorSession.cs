@@ -30,6 +30,12 @@ internal sealed class DoctorSession(HttpClient http, DoctorRequest request, Time
     /// <summary>The realm of an HTTP basic auth challenge seen in front of Magento, if any.</summary>
     public string? BasicRealm { get; set; }
 
+    /// <summary>True once a correctly signed call got 200: then a refusal of another kind of call means something.</summary>
+    public bool SignedCallAccepted { get; set; }
+
+    /// <summary>Set when the remaining checks must not run (the store redirects to another site); says why.</summary>
+    public string? Halt { get; set; }
+
     /// <summary>The generation the signer check found.</summary>
     public SignatureProfile? Signer { get; set; }
 
@@ -58,11 +64,13 @@ internal sealed class DoctorSession(HttpClient http, DoctorRequest request, Time
 
     /// <summary>A signed GET: with the profile in use, a fresh nonce, and the credentials given (or others, for probes).</summary>
     public Task<Probe> SignedGetAsync(string relative, CancellationToken cancellationToken, OAuthCredentials? credentials = null, SignatureProfile? profile = null,
-        OAuthSignatureMethod method = OAuthSignatureMethod.HmacSha256)
+        OAuthSignatureMethod method = OAuthSignatureMethod.HmacSha256, string? signedScheme = null)
     {
         Uri url = new(Base, relative);
         OAuthCredentials signWith = credentials ?? Credentials ?? throw new InvalidOperationException("No credentials.");
-        string header = _signer.CreateAuthorizationHeader(new OAuthRequest("GET", url) { Profile = profile ?? Profile, SignatureMethod = method }, signWith);
+        // signedScheme: sign for another scheme than sent, as a store behind a TLS offloader computes it.
+        Uri signed = signedScheme is null ? url : new UriBuilder(url) { Scheme = signedScheme, Port = url.IsDefaultPort ? -1 : url.Port }.Uri;
+        string header = _signer.CreateAuthorizationHeader(new OAuthRequest("GET", signed) { Profile = profile ?? Profile, SignatureMethod = method }, signWith);
         return SendAsync(HttpMethod.Get, url, m => m.Headers.TryAddWithoutValidation("Authorization", header), cancellationToken);
     }
 }

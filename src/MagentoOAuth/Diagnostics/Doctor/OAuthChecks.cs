@@ -54,10 +54,19 @@ internal static class OAuthChecks
         Probe probe = await session.SignedGetAsync(DoctorSession.ProbePath, cancellationToken).ConfigureAwait(false);
         if (probe.Status == HttpStatusCode.OK)
         {
+            session.SignedCallAccepted = true;
             return new DoctorCheck("credentials", DoctorStatus.Pass, "a signed GET /V1/store/storeConfigs was accepted: consumer and access token valid");
         }
 
         MagentoOAuthException error = MagentoErrorParser.FromBody((int)probe.Status, probe.Body);
+        if (error.Problem == MagentoProblem.SignatureInvalid && session.Base.Scheme == Uri.UriSchemeHttps
+            && (await session.SignedGetAsync(DoctorSession.ProbePath, cancellationToken, signedScheme: Uri.UriSchemeHttp).ConfigureAwait(false)).Status == HttpStatusCode.OK)
+        {
+            return new DoctorCheck("credentials", DoctorStatus.Fail, "the store signs requests as http:// although they arrive over https: a call signed for https is refused, one signed for http is accepted",
+                "A load balancer or proxy ends TLS in front of Magento and Magento is not told (web/secure/offloader_header), so it builds the base string with http://. Every correct client is refused with \"The signature is invalid\".",
+                "Set Stores > Configuration > General > Web > Default Pages > Offloader header (web/secure/offloader_header) to the header the proxy sets, usually X-Forwarded-Proto, and make the proxy send 'X-Forwarded-Proto: https'.");
+        }
+
         return error.Problem switch
         {
             MagentoProblem.NotAuthorized => new DoctorCheck("credentials", DoctorStatus.Warn, "the signature and token were accepted, but the call was refused (\"The consumer isn't authorized to access %resources.\")",
@@ -76,6 +85,13 @@ internal static class OAuthChecks
     {
         string token = session.Credentials!.Token!;
         Probe probe = await session.GetAsync(DoctorSession.ProbePath, cancellationToken, m => m.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token)).ConfigureAwait(false);
+        if (probe.Status != HttpStatusCode.OK && !session.SignedCallAccepted)
+        {
+            // The signed call was refused by the ACL too, so the same refusal of the Bearer call proves nothing.
+            return new DoctorCheck("bearer", DoctorStatus.Pass,
+                $"cannot tell whether Bearer is accepted: the integration may not read /V1/store/storeConfigs at all (the Bearer call got {probe.Describe()})");
+        }
+
         return probe.Status == HttpStatusCode.OK
             ? new DoctorCheck("bearer", DoctorStatus.Pass,
                 "the access token is accepted as a Bearer token (Stores > Configuration > Services > OAuth > Consumer Settings > Allow OAuth Access Tokens to be used as standalone Bearer tokens: Yes; " +

@@ -76,6 +76,11 @@ public sealed class StoreDoctor
 
     private static string? SkipReason(Check check, DoctorSession session, Dictionary<string, DoctorCheck> results)
     {
+        if (session.Halt is { } halted)
+        {
+            return halted;
+        }
+
         foreach (string before in check.After)
         {
             DoctorCheck earlier = results[before];
@@ -89,7 +94,7 @@ public sealed class StoreDoctor
         }
 
         return check.Needs == Needs.Tokens && !session.HasTokens
-            ? "skipped: needs credentials (--consumer-key, --consumer-secret, --access-token, --access-token-secret, or a stored store)"
+            ? "skipped: needs credentials with an access token (--consumer-key, --consumer-secret, --access-token, --access-token-secret, or a stored store whose exchange finished)"
             : null;
     }
 
