@@ -144,6 +144,11 @@ internal static class VerifyCommand
             }
         }
 
+        foreach (string note in result.Notes)
+        {
+            text.AppendLine("note: " + TerminalText.Safe(note));
+        }
+
         foreach (string problem in result.Problems)
         {
             text.AppendLine("problem: " + problem);
@@ -211,6 +216,7 @@ internal static class VerifyCommand
             ["verdicts"] = verdicts,
             ["mistakes"] = mistakes,
             ["problems"] = new JsonArray([.. result.Problems.Select(p => (JsonNode?)JsonValue.Create(p))]),
+            ["notes"] = new JsonArray([.. result.Notes.Select(n => (JsonNode?)JsonValue.Create(n))]),
             ["expectedBaseString"] = MaskedBaseString(result),
             ["expectedProfile"] = result.ExpectedProfile == SignatureProfile.Rfc5849 ? "rfc5849" : "g" + (int)result.ExpectedProfile,
             ["verified"] = result.Verified,

@@ -30,6 +30,9 @@ public sealed record SignatureVerification
     /// </summary>
     public required string ExpectedBaseString { get; init; }
 
+    /// <summary>What the verdicts assume and the reader should know (a path .NET rewrote before checking).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>The profile <see cref="ExpectedBaseString"/> is built for.</summary>
     public SignatureProfile ExpectedProfile { get; init; }
 

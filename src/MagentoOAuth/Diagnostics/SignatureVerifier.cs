@@ -132,6 +132,7 @@ public static class SignatureVerifier
             Problems = problems,
             ExpectedBaseString = OAuthSigner.Default.Explain(correct with { Profile = shown }, credentials).BaseString,
             ExpectedProfile = shown,
+            Notes = PathNotes(request),
         };
     }
 
@@ -190,6 +191,22 @@ public static class SignatureVerifier
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// System.Uri decodes escapes of unreserved characters and upper-cases the others; G4 signs the path as the client
+    /// sent it, so for such a path its verdict is for the normalised form.
+    /// </summary>
+    private static List<string> PathNotes(CapturedRequest request)
+    {
+        string typed = request.Url[(request.Url.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        int slash = typed.IndexOf('/', StringComparison.Ordinal);
+        typed = slash < 0 ? "/" : typed[slash..];
+        int end = typed.IndexOfAny(['?', '#']);
+        typed = end < 0 ? typed : typed[..end];
+        return typed == request.Uri.AbsolutePath
+            ? []
+            : [$"the path was sent as '{typed}'; the verdicts are for '{request.Uri.AbsolutePath}', as .NET normalises it (G1–G3 do the same; G4 signs the path exactly as sent, so a G4 store may refuse what shows valid here)."];
     }
 
     private static bool Matches(in OAuthRequest request, OAuthCredentials credentials, byte[]? signature)

@@ -88,6 +88,16 @@ public sealed class VerifyMistakeTests
     }
 
     [Fact]
+    public void A_path_that_dotnet_normalises_is_noted()
+    {
+        string header = Sign(Client.OAuthlib, In("GET", Shop + "/rest/V1/products/A~b"));
+        SignatureVerification result = SignatureVerifier.Verify(new Sent("GET", Shop + "/rest/V1/products/%41%7eb").Capture(header), Secret, TokenSecret);
+
+        Assert.Contains(result.Notes, n => n.Contains("'/rest/V1/products/%41%7eb'", StringComparison.Ordinal) && n.Contains("G4 signs the path exactly as sent", StringComparison.Ordinal));
+        Assert.Empty(SignatureVerifier.Verify(new Sent("GET", Shop + "/rest/V1/products/A~b").Capture(header), Secret, TokenSecret).Notes);
+    }
+
+    [Fact]
     public void A_wrong_secret_matches_no_mistake()
     {
         string header = Sign(Client.OAuthlib, In("GET", Shop + "/rest/V1/orders") with { TokenSecret = "wrong0123456789abcdefghijklmnopq" });
