@@ -97,7 +97,8 @@ internal static partial class DemoCommand
                     ($"{me} serve --allow-private-stores", "your endpoint; paste its two URLs into the sandbox admin, then Activate"),
                     ($"{me} stores list", "the stores that connected (in ./magento-oauth.db)"),
                     ($"{me} call STORE GET '/V1/products?searchCriteria[pageSize]=5'", "STORE: an id from 'stores list'"),
-                    ($"{me} sign --help", "when a real Magento says \"The signature is invalid\""),
+                    ($"{me} doctor STORE", "when a real store refuses: ten checks, each with the cause and the fix"),
+                    ($"{me} verify --help", "when Magento refuses another client's request (curl or raw HTTP in)"),
                 ];
                 await o.WriteLineAsync("\nDone: credentials received, exchanged, verified and stored, with no Magento install. Next:");
                 int width = next.Max(n => n.Command.Length);
