@@ -88,6 +88,7 @@ public sealed class SupersessionTests
     {
         private readonly InMemoryCredentialStore _inner = inner;
         private readonly TaskCompletionSource[] _phases = [new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)];
+        private readonly int[] _arrived = new int[2];
         private int _calls;
 
         public async Task<IReadOnlyList<StoreConnection>> FindByStoreBaseUrlAsync(string storeBaseUrl, CancellationToken cancellationToken = default)
@@ -101,8 +102,10 @@ public sealed class SupersessionTests
 
             // Round one (before verifying) reads, then waits for all: nobody sees another's verification yet.
             // Round two (after storing the verification) waits for all, then reads: everybody sees every verification.
+            // A round opens when every caller has arrived, counted after the early read: counting at the call itself
+            // let a slow caller read after the others had verified, and see them.
             IReadOnlyList<StoreConnection>? early = phase == 0 ? await _inner.FindByStoreBaseUrlAsync(storeBaseUrl, cancellationToken) : null;
-            if (call % parties == 0)
+            if (Interlocked.Increment(ref _arrived[phase]) == parties)
             {
                 _phases[phase].TrySetResult();
             }
