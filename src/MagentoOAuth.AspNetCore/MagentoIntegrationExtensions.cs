@@ -3,6 +3,7 @@ using MagentoOAuth.AspNetCore.Clients;
 using MagentoOAuth.AspNetCore.Endpoints.Callback;
 using MagentoOAuth.AspNetCore.Endpoints.IdentityLink;
 using MagentoOAuth.AspNetCore.Exchange;
+using MagentoOAuth.AspNetCore.Health;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
 using Microsoft.AspNetCore.Builder;
@@ -67,6 +68,7 @@ public static class MagentoIntegrationExtensions
         services.TryAddSingleton<ExchangeSteps>();
         services.TryAddSingleton(p => new ExchangeRetryPolicy(p.GetRequiredService<IOptions<MagentoIntegrationOptions>>()));
         services.AddHostedService<ExchangeWorker>();
+        services.TryAddSingleton<IStoreHealthMonitor, StoredHealthMonitor>();
         return services;
     }
 

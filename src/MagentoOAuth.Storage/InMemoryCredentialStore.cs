@@ -1,7 +1,7 @@
 namespace MagentoOAuth.Storage;
 
 /// <summary>The reference implementation: the contract with nothing else. Not durable; for tests and experiments.</summary>
-public sealed class InMemoryCredentialStore : ICredentialStore
+public sealed partial class InMemoryCredentialStore : ICredentialStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, StoreConnection> _connections = [];

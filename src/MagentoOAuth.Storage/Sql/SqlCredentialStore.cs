@@ -11,7 +11,7 @@ namespace MagentoOAuth.Storage.Sql;
 /// connections and their own schema migrations. Ids are text, times ISO 8601 UTC text, so both backends store the same
 /// values. Every query is served by an index; no method reads the whole table.
 /// </summary>
-public abstract class SqlCredentialStore : ICredentialStore, IDataProtectionKeyStore
+public abstract partial class SqlCredentialStore : ICredentialStore, IDataProtectionKeyStore
 {
     private const string Columns = "id, store_base_url, consumer_key, consumer_secret, verifier, request_token, request_token_secret, " +
         "access_token, access_token_secret, status, status_reason, step, received_at, updated_at, attempts, account_id, store_name, locale, currency, profile, version, " +

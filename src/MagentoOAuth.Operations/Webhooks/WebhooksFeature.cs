@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MagentoOAuth.Operations.Webhooks;
+
+/// <summary>The admin listener's webhooks feature: its services and its endpoints (placeholder until it lands).</summary>
+internal static class WebhooksFeature
+{
+    public static void AddServices(IServiceCollection services) => ArgumentNullException.ThrowIfNull(services);
+
+    public static void Map(RouteGroupBuilder admin) => ArgumentNullException.ThrowIfNull(admin);
+}
