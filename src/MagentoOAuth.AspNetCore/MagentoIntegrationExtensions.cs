@@ -69,6 +69,7 @@ public static class MagentoIntegrationExtensions
         services.TryAddSingleton(p => new ExchangeRetryPolicy(p.GetRequiredService<IOptions<MagentoIntegrationOptions>>()));
         services.AddHostedService<ExchangeWorker>();
         services.TryAddSingleton<IStoreHealthMonitor, StoredHealthMonitor>();
+        services.TryAddSingleton<IStoreCallRecorder, NoStoreCallRecorder>();
         return services;
     }
 
