@@ -47,14 +47,23 @@ internal static class StoreListEndpoint
         IConnectionStore connections = services.GetRequiredService<IConnectionStore>();
         ConnectionPage page = await connections.ListAsync(new ConnectionQuery { Text = text, Status = status, After = after, PageSize = PageSize }, context.RequestAborted).ConfigureAwait(false);
         IReadOnlyList<StoreRow> rows = await services.GetRequiredService<StoreRows>().LoadAsync(page.Items, context.RequestAborted).ConfigureAwait(false);
-        IReadOnlyList<StoreConnection> waiting = connections is IDashboardStore dashboard
+        // The stores waiting for a Reauthorize head the fleet's first page; a search or a later page is about other stores.
+        bool overview = text is null && status is null && after is null;
+        IReadOnlyList<StoreConnection> waiting = !overview ? [] : connections is IDashboardStore dashboard
             ? await dashboard.ListNeedingReauthorizeAsync(ReauthorizeShown + 1, context.RequestAborted).ConfigureAwait(false)
             : (await connections.ListAsync(new ConnectionQuery { Status = StoreStatus.Revoked, PageSize = ReauthorizeShown + 1 }, context.RequestAborted).ConfigureAwait(false)).Items;
 
         string nonce = DashboardHttp.BeginPage(context);
         AntiforgeryTokenSet tokens = DashboardHttp.Tokens(context);
         var model = new StoreListPage.Model([.. waiting.Take(ReauthorizeShown)], waiting.Count > ReauthorizeShown, rows, text, status, after is null, page.Next, time.GetUtcNow(), error);
-        await DashboardHttp.WriteAsync(context, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
+        int code = error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        if (context.Request.Headers[StoreListPage.PartHeader] == "live")
+        {
+            await DashboardHttp.WriteAsync(context, code, StoreListPage.Live(model)).ConfigureAwait(false);
+            return;
+        }
+
+        await DashboardHttp.WriteAsync(context, code,
             Layout.Render("Stores", nonce, StoreListPage.Main(model), tokens.RequestToken, tokens.FormFieldName, StoreListPage.Script)).ConfigureAwait(false);
     }
 

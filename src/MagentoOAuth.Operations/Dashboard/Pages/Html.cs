@@ -28,6 +28,13 @@ internal static class Html
         _ => $"{(int)age.TotalDays} d",
     };
 
+    /// <summary>
+    /// How a store is named on the pages: its host and path. Magento's store name (from storeConfigs) is its code,
+    /// <c>default</c> on most stores, so it tells stores apart only after the address.
+    /// </summary>
+    public static string Label(StoreConnection connection) =>
+        Uri.TryCreate(connection.StoreBaseUrl, UriKind.Absolute, out Uri? url) ? url.Authority + url.AbsolutePath.TrimEnd('/') : connection.StoreBaseUrl;
+
     public static string Number(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>The status word (as on the command line), with a symbol and a class for its colour.</summary>

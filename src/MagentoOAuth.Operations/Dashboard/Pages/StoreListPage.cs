@@ -11,8 +11,11 @@ internal static class StoreListPage
         IReadOnlyList<StoreConnection> NeedReauthorize, bool MoreNeedReauthorize, IReadOnlyList<StoreRow> Rows, string? Text, StoreStatus? Status,
         bool FirstPage, string? Next, DateTimeOffset Now, string? Error);
 
-    // Refreshes the part of the page below the search form every 10 s by fetching the same URL, unless the reader is
-    // working in it (focus inside, or the tab hidden). Without JavaScript nothing changes: links and forms do it all.
+    // Refreshes the part of the page below the search form every 10 s by fetching the same URL (asking for that part
+    // only: a whole page parsed here would carry a style with another nonce, which the policy refuses), unless the
+    // reader is working in it (focus inside, or the tab hidden). Without JavaScript nothing changes: links and forms do it all.
+    public const string PartHeader = "X-Dashboard-Part";
+
     public const string Script = """
         (() => {
           const live = document.getElementById('live');
@@ -21,7 +24,7 @@ internal static class StoreListPage
           const refresh = async () => {
             if (document.hidden || live.contains(document.activeElement)) return;
             try {
-              const answer = await fetch(location.href, { credentials: 'same-origin', redirect: 'manual', headers: { 'Accept': 'text/html' } });
+              const answer = await fetch(location.href, { credentials: 'same-origin', redirect: 'manual', headers: { 'Accept': 'text/html', 'X-Dashboard-Part': 'live' } });
               if (answer.type === 'opaqueredirect' || answer.status === 401) { location.reload(); return; }
               if (!answer.ok) return;
               const next = new DOMParser().parseFromString(await answer.text(), 'text/html').getElementById('live');
@@ -61,10 +64,18 @@ internal static class StoreListPage
             html.Append("<div><a href=\"/\">Clear</a></div>\n");
         }
 
-        html.Append("</form>\n<div id=\"live\">\n");
+        html.Append("</form>\n").Append(Live(m));
+        return html.ToString();
+    }
+
+    /// <summary>The part that refreshes: alone, it is the answer to the script's fetch (no style or script in it to refuse).</summary>
+    public static string Live(Model m)
+    {
+        var html = new StringBuilder(64 * 1024);
+        html.Append("<div id=\"live\">\n");
         Reauthorize(html, m);
         Table(html, m);
-        html.Append($"<p class=\"muted\">As of {Html.Time(m.Now, m.Now)}; with JavaScript this list refreshes every 10 s.</p>\n</div>");
+        html.Append($"<p class=\"muted\">As of {Html.Time(m.Now, m.Now)}; with JavaScript this list refreshes every 10 s.</p>\n</div>\n");
         return html.ToString();
     }
 
@@ -84,7 +95,7 @@ internal static class StoreListPage
         foreach (StoreConnection c in m.NeedReauthorize)
         {
             html.Append($"""
-                <li data-store-id="{c.Id}"><a href="/stores/{c.Id}">{Html.E(c.StoreName ?? c.StoreBaseUrl)}</a> <span class="url">{Html.E(c.StoreBaseUrl)}</span> {Html.Status(c.Status)}
+                <li data-store-id="{c.Id}"><a href="/stores/{c.Id}">{Html.E(Html.Label(c))}</a> <span class="url">{Html.E(c.StoreBaseUrl)}</span> {Html.Status(c.Status)}
                 <br><span class="reason">{Html.E(c.StatusReason ?? "no reason recorded")}</span>
                 <br>In the Magento admin: <span class="path">{Html.E(ReauthorizeAdvice.AdminPath(c))}</span></li>
                 """);
@@ -126,7 +137,7 @@ internal static class StoreListPage
                     : "<span class=\"muted\">none</span>";
             html.Append($"""
                 <tr data-store-id="{c.Id}">
-                <th scope="row"><a href="/stores/{c.Id}">{Html.E(c.StoreName ?? "(name not known yet)")}</a><br><span class="muted">key {Html.E(SecretMask.Mask(c.ConsumerKey))}</span></th>
+                <th scope="row"><a href="/stores/{c.Id}">{Html.E(Html.Label(c))}</a><br><span class="muted">{(c.StoreName is null ? "" : $"store {Html.E(c.StoreName)} · ")}key {Html.E(SecretMask.Mask(c.ConsumerKey))}</span></th>
                 <td>{Html.Status(c.Status)}</td>
                 <td class="url">{Html.E(c.StoreBaseUrl)}</td>
                 <td>{(c.AccountId is null ? "<span class=\"muted\">none</span>" : Html.E(c.AccountId))}</td>

@@ -15,7 +15,7 @@ internal static class StorePage
         StoreConnection c = m.Row.Connection;
         StoreHealth? h = m.Row.Health;
         var html = new StringBuilder(32 * 1024);
-        html.Append($"<p><a href=\"/\">← All stores</a></p>\n<h1>{Html.E(c.StoreName ?? c.StoreBaseUrl)} {Html.Status(c.Status)}</h1>\n");
+        html.Append($"<p><a href=\"/\">← All stores</a></p>\n<h1>{Html.E(Html.Label(c))} {Html.Status(c.Status)}</h1>\n");
         if (ReauthorizeRule.Needs(c))
         {
             html.Append($"<p class=\"note\">Only the merchant can bring this store back. In its Magento admin: <span class=\"path\">{Html.E(ReauthorizeAdvice.AdminPath(c))}</span></p>\n");
