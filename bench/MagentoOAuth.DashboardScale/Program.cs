@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 // The dashboard at fleet scale (issue #12): seed N stores into SQLite as bench/MagentoOAuth.Scale does (96% active, 3%
@@ -65,7 +64,6 @@ WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.ClearProviders();
 builder.Services.AddMagentoStorage(store);
-builder.Services.TryAddSingleton<IApiKeyStore>(new InMemoryCredentialStore()); // until the SQL backends store keys
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddMagentoIntegration(o => o.AllowPrivateStores = true);
 builder.Services.AddMagentoOperations(o => o.AdminPort = port);

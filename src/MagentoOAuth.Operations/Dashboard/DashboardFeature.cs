@@ -26,7 +26,7 @@ internal static class DashboardFeature
     public static void Map(RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        RouteGroupBuilder pages = admin.MapGroup(string.Empty).WithMetadata(DashboardPageMetadata.Instance);
+        RouteGroupBuilder pages = admin.MapGroup(string.Empty);
         pages.MapGet("/signin", SignInEndpoints.PageAsync).AllowAnonymous();
         pages.MapPost("/signin", SignInEndpoints.SignInAsync).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
         pages.MapPost("/signout", SignInEndpoints.SignOutAsync).RequireAuthorization(MagentoAdminDefaults.AdminPolicy).WithMetadata(new RequireAntiforgeryTokenAttribute());

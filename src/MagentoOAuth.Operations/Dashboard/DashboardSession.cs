@@ -2,16 +2,14 @@ using MagentoOAuth.Operations.Keys;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Headers;
 
 namespace MagentoOAuth.Operations.Dashboard;
 
 /// <summary>
-/// The cookie session's rules: it lives only as long as its key (checked on every request, one indexed read), and a
-/// browser without one is sent to the sign-in page while API clients keep the JSON 401 of the Bearer scheme.
+/// The cookie session lives only as long as its key: every request checks, with one indexed read, that the key still
+/// exists with the admin scope (a revoked key ends its sessions at the next request, not when the cookie expires).
 /// </summary>
 internal static class DashboardSession
 {
@@ -39,34 +37,6 @@ internal static class DashboardSession
                     Log.SessionEnded(logger, keyId ?? "?");
                 }
             };
-
-            // The admin policy challenges both schemes; only a browser page without an Authorization header is redirected,
-            // and never after the Bearer scheme has answered.
-            o.Events.OnRedirectToLogin = context => RedirectBrowser(context, context.RedirectUri);
-            o.Events.OnRedirectToAccessDenied = context => RedirectBrowser(context, "/signin");
         });
-
-        // The Bearer scheme hands its challenge on a dashboard page to the cookie scheme (a redirect to /signin);
-        // authenticating and forbidding stay its own (a scheme forwarded to itself is handled by itself).
-        services.Configure<AuthenticationSchemeOptions>(MagentoAdminDefaults.ApiKeyScheme, o =>
-        {
-            o.ForwardAuthenticate ??= MagentoAdminDefaults.ApiKeyScheme;
-            o.ForwardForbid ??= MagentoAdminDefaults.ApiKeyScheme;
-            Func<HttpContext, string?>? earlier = o.ForwardDefaultSelector;
-            o.ForwardDefaultSelector = context => IsBrowserPage(context) ? MagentoAdminDefaults.CookieScheme : earlier?.Invoke(context);
-        });
-    }
-
-    private static bool IsBrowserPage(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<DashboardPageMetadata>() is not null && !context.Request.Headers.ContainsKey(HeaderNames.Authorization);
-
-    private static Task RedirectBrowser(RedirectContext<CookieAuthenticationOptions> context, string to)
-    {
-        if (IsBrowserPage(context.HttpContext) && !context.Response.HasStarted)
-        {
-            context.Response.Redirect(to);
-        }
-
-        return Task.CompletedTask;
     }
 }

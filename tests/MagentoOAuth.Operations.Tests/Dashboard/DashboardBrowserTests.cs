@@ -42,7 +42,7 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         Assert.Contains("boutique-lumiere.example", waiting, StringComparison.Ordinal);
         Assert.Contains("System › Extensions › Integrations › the integration with consumer key " + failed.ConsumerKey[..4] + "… › Reauthorize", waiting, StringComparison.Ordinal);
         Assert.DoesNotContain("spam-callback", waiting, StringComparison.Ordinal);
-        await Shot(page, "stores");
+        await Shot(page, "stores", fullPage: false);
 
         // Find the failed one: search and status filter, a GET form.
         await page.FillAsync("#q", "garden");
@@ -59,7 +59,7 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         await page.FillAsync("#q", real.StoreBaseUrl);
         await page.SelectOptionAsync("#status", "");
         await page.ClickAsync("button:has-text('Search')");
-        await page.ClickAsync($"#stores tr[data-store-id='{real.Id}'] th a");
+        await page.ClickAsync($"#stores tr[data-store-id='{real.Id}'] th a.url");
         await page.WaitForSelectorAsync("#history");
         Assert.Contains("rotated (Reauthorize)", await page.InnerTextAsync("#history"), StringComparison.Ordinal);
         Assert.Contains(real.ConsumerKey[..4] + "…", await page.InnerTextAsync("dl.fields"), StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         Assert.Equal(100, await page.Locator("#stores tbody tr").CountAsync());
         await page.ClickAsync("a[rel=next]");
         Assert.Equal(5, await page.Locator("#stores tbody tr").CountAsync());
-        Assert.Equal($"https://{tag}-104.example/", await page.InnerTextAsync("#stores tbody tr:last-child td.url"));
+        Assert.Equal($"https://{tag}-104.example/", await page.InnerTextAsync("#stores tbody tr:last-child a.url"));
         Assert.Equal(0, await page.Locator("a[rel=next]").CountAsync());
 
         await page.GotoAsync(new Uri(host.AdminUrl, $"/stores/{real.Id}").AbsoluteUri);
@@ -121,14 +121,14 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         Assert.EndsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
     }
 
-    private static async Task Shot(IPage page, string name)
+    private static async Task Shot(IPage page, string name, bool fullPage = true)
     {
         string? configured = Environment.GetEnvironmentVariable("MAGENTO_OAUTH_SCREENSHOTS");
         string folder = string.IsNullOrEmpty(configured)
             ? Path.Combine(Path.GetTempPath(), "magento-oauth-screenshots")
             : Path.IsPathRooted(configured) ? configured : Path.Combine(RepositoryRoot(), configured);
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"dashboard-{name}.png"), FullPage = true, Caret = ScreenshotCaret.Initial, Animations = ScreenshotAnimations.Allow });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"dashboard-{name}.png"), FullPage = fullPage, Caret = ScreenshotCaret.Initial, Animations = ScreenshotAnimations.Allow });
     }
 
     private static string RepositoryRoot()

@@ -3,24 +3,22 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using MagentoOAuth.AspNetCore.Lifecycle;
+using MagentoOAuth.Cli.Commands;
 using MagentoOAuth.Operations.Keys;
 using MagentoOAuth.Sandbox;
 using MagentoOAuth.Storage;
 using MagentoOAuth.Storage.Encryption;
 using MagentoOAuth.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace MagentoOAuth.Operations.Tests.Dashboard;
 
 /// <summary>
-/// A sandbox Magento (each integration its own store) and the app on loopback: the public endpoint on one port, the
-/// admin listener with the dashboard on another, SQLite in a temporary folder. Stores come from real activations and
+/// A sandbox Magento (each integration its own store) and <c>serve --admin-urls</c> on loopback (<c>ServeCommand.Build</c>):
+/// the public endpoint on one port, the admin listener with the dashboard on another, SQLite in a temporary folder. Stores come from real activations and
 /// from the storage and lifecycle APIs (failed, revoked).
 /// </summary>
 public sealed class DashboardHost : IAsyncLifetime
@@ -49,35 +47,18 @@ public sealed class DashboardHost : IAsyncLifetime
     {
         Sandbox = await SandboxHost.StartAsync(new SandboxOptions { SeparateStores = true });
         Store = await SqliteCredentialStore.OpenAsync(Path.Combine(Directory, "magento-oauth.db"), new SecretProtector(EncryptionKey.Resolve(null, Path.Combine(Directory, "magento-oauth.key"))));
-        int publicPort = FreePort(), adminPort = FreePort();
-        PublicUrl = new Uri($"http://127.0.0.1:{publicPort}/");
-        AdminUrl = new Uri($"http://127.0.0.1:{adminPort}/");
-
-        // Until 'serve --admin-urls' lands, the pipeline serve will have: routing, the listener guard, authentication,
-        // authorization, antiforgery.
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(PublicUrl.AbsoluteUri.TrimEnd('/'), AdminUrl.AbsoluteUri.TrimEnd('/'));
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddMagentoStorage(Store);
-        builder.Services.TryAddSingleton<IApiKeyStore>(new InMemoryCredentialStore()); // until the SQL backends store keys
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddMagentoIntegration(o =>
+        int adminPort = FreePort();
+        string admin = $"http://127.0.0.1:{adminPort}";
+        App = ServeCommand.Build(Store, "http://127.0.0.1:0", o =>
         {
             o.AllowPrivateStores = true;
             o.RetryDelay = TimeSpan.FromMilliseconds(100);
-            o.MaxUnfinishedPerStoreHost = 1000;
+            o.MaxUnfinishedPerStoreHost = 1000; // the tests' stores all live on 127.0.0.1
             o.CallbackLimitPerAddress = 0;
-        });
-        builder.Services.AddMagentoOperations(o => o.AdminPort = adminPort);
-        App = builder.Build();
-        App.UseRouting();
-        App.UseMagentoAdminListener(adminPort);
-        App.UseAuthentication();
-        App.UseAuthorization();
-        App.UseAntiforgery();
-        App.MapMagentoIntegration();
-        App.MapMagentoAdmin();
+        }, LogLevel.Warning, admin: AdminListener.Parse(admin, "http://127.0.0.1:0", allowPublic: false));
         await App.StartAsync();
+        AdminUrl = new Uri(admin + "/");
+        PublicUrl = new Uri(App.Urls.First(u => !u.EndsWith($":{adminPort}", StringComparison.Ordinal)) + "/");
     }
 
     public async Task DisposeAsync()

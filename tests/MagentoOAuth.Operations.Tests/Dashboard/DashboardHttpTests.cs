@@ -165,7 +165,7 @@ public sealed partial class DashboardHttpTests(DashboardHost host) : IClassFixtu
         {
             (HttpResponseMessage response, string body) = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            seen.AddRange(Regex.Matches(body, $"<td class=\"url\">(https://{tag}-\\d+\\.example/)</td>").Select(m => m.Groups[1].Value));
+            seen.AddRange(Regex.Matches(body, $"<a class=\"url\" href=\"/stores/[^\"]+\">(https://{tag}-\\d+\\.example/)</a>").Select(m => m.Groups[1].Value));
             Match next = Regex.Match(body, "<a rel=\"next\" href=\"([^\"]+)\">");
             path = next.Success ? WebUtility.HtmlDecode(next.Groups[1].Value) : null!;
             if (path is not null)
@@ -178,10 +178,10 @@ public sealed partial class DashboardHttpTests(DashboardHost host) : IClassFixtu
         Assert.Equal(urls, seen);
 
         (_, string one) = await browser.GetAsync($"/?q={tag}-0042.");
-        Assert.Equal([urls[42]], Regex.Matches(one, "<td class=\"url\">([^<]+)</td>").Select(m => m.Groups[1].Value));
+        Assert.Equal([urls[42]], Regex.Matches(one, "<a class=\"url\" href=\"/stores/[^\"]+\">([^<]+)</a>").Select(m => m.Groups[1].Value));
 
         (_, string superseded) = await browser.GetAsync($"/?q={tag}&status=superseded");
-        Assert.Equal(urls.Where((_, i) => i % 10 == 3), Regex.Matches(superseded, "<td class=\"url\">([^<]+)</td>").Select(m => m.Groups[1].Value));
+        Assert.Equal(urls.Where((_, i) => i % 10 == 3), Regex.Matches(superseded, "<a class=\"url\" href=\"/stores/[^\"]+\">([^<]+)</a>").Select(m => m.Groups[1].Value));
         Assert.Contains("<option value=\"superseded\" selected>", superseded, StringComparison.Ordinal);
 
         (_, string none) = await browser.GetAsync("/?q=" + Uri.EscapeDataString("no such store %_"));

@@ -30,7 +30,7 @@ internal static class Layout
         .s-active, .c-pass { color: #0d6321; } .s-failed, .c-fail { color: #a3121e; } .s-revoked, .c-warn { color: #8a4b00; }
         .s-pending, .s-exchanging, .s-superseded, .c-skip { color: #3f3f46; }
         .reason { max-width: 32em; overflow-wrap: anywhere; }
-        .url { overflow-wrap: anywhere; } td.url { min-width: 14em; }
+        .url { overflow-wrap: anywhere; } tbody th { min-width: 16em; font-weight: normal; }
         .error { border: 2px solid #a3121e; padding: .5em .8em; color: #a3121e; background: #fff5f5; }
         .note { border: 1px solid var(--line); padding: .5em .8em; background: #f8f8f8; }
         .path { font-weight: 700; }

@@ -117,7 +117,7 @@ internal static class StoreListPage
             <table id="stores">
             <caption>{(m.Rows.Count == 0 ? "No stores" : $"Stores {(m.FirstPage ? "" : "(a later page) ")}— {m.Rows.Count} shown")}{(m.Text is null && m.Status is null ? "" : ", filtered")}</caption>
             <thead><tr>
-            <th scope="col">Store</th><th scope="col">Status</th><th scope="col">URL</th><th scope="col">Account</th>
+            <th scope="col">Store (URL)</th><th scope="col">Status</th><th scope="col">Account</th>
             <th scope="col">Last success</th><th scope="col">Last error</th>
             <th scope="col">Calls / failures, 1 h</th><th scope="col">Calls / failures, 24 h</th>
             <th scope="col">Credential age</th><th scope="col">Rotations</th>
@@ -137,9 +137,8 @@ internal static class StoreListPage
                     : "<span class=\"muted\">none</span>";
             html.Append($"""
                 <tr data-store-id="{c.Id}">
-                <th scope="row"><a href="/stores/{c.Id}">{Html.E(Html.Label(c))}</a><br><span class="muted">{(c.StoreName is null ? "" : $"store {Html.E(c.StoreName)} · ")}key {Html.E(SecretMask.Mask(c.ConsumerKey))}</span></th>
+                <th scope="row"><a class="url" href="/stores/{c.Id}">{Html.E(c.StoreBaseUrl)}</a><br><span class="muted">{(c.StoreName is null ? "" : $"store {Html.E(c.StoreName)} · ")}key {Html.E(SecretMask.Mask(c.ConsumerKey))}</span></th>
                 <td>{Html.Status(c.Status)}</td>
-                <td class="url">{Html.E(c.StoreBaseUrl)}</td>
                 <td>{(c.AccountId is null ? "<span class=\"muted\">none</span>" : Html.E(c.AccountId))}</td>
                 <td>{Html.Time(h?.LastSuccessAt, m.Now)}</td>
                 <td>{lastError}</td>
