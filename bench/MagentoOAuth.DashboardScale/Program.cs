@@ -75,7 +75,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapMagentoAdmin();
 await app.StartAsync();
-string apiKey = (await app.Services.GetRequiredService<ApiKeyService>().CreateAsync("bench", ApiKeyScope.Admin, []))!.Value.Key;
+string apiKey = (await app.Services.GetRequiredService<ApiKeyService>().CreateAsync("bench-" + Guid.NewGuid().ToString("N")[..8], ApiKeyScope.Admin, []))!.Value.Key;
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
 
