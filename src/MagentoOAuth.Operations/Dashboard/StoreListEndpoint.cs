@@ -29,7 +29,7 @@ internal static class StoreListEndpoint
         if (statusWord.Length > 0)
         {
             status = Html.StatusWords.FirstOrDefault(s => s.Word == statusWord) is { Word: not null } found ? found.Status : null;
-            error = status is null ? $"There is no status '{statusWord}'; showing every status." : null;
+            error = status is null ? "There is no such status; showing every status." : null;
         }
 
         if (text is { Length: > MaxTextLength } || (text?.Any(char.IsControl) ?? false))
