@@ -22,8 +22,8 @@ using Microsoft.Extensions.Logging;
 string? Value(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int count = int.Parse(Value("--count") ?? "100000", CultureInfo.InvariantCulture);
 int requests = int.Parse(Value("--requests") ?? "50", CultureInfo.InvariantCulture);
-string directory = Directory.CreateTempSubdirectory("magento-oauth-dashboard-scale-").FullName;
-string database = Value("--db") ?? Path.Combine(directory, "magento-oauth.db");
+string? directory = Value("--db") is null ? Directory.CreateTempSubdirectory("magento-oauth-dashboard-scale-").FullName : null;
+string database = Value("--db") ?? Path.Combine(directory!, "magento-oauth.db");
 string keyFile = database + ".key";
 byte[] key;
 if (File.Exists(database) && File.Exists(keyFile))
@@ -123,7 +123,7 @@ foreach ((string name, string path) in pages)
 
 await app.StopAsync();
 await app.DisposeAsync();
-if (Value("--db") is null)
+if (directory is not null)
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(directory, recursive: true);
