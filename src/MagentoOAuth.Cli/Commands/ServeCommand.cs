@@ -59,6 +59,8 @@ internal static class ServeCommand
         {
             urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded, callbackLimit, callbackLimitTotal, unfinishedPerHost, retainFailed,
         };
+        var webhookOptions = new ServeWebhookOptions();
+        webhookOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string listen = parse.GetValue(urls)!;
@@ -91,6 +93,7 @@ internal static class ServeCommand
             }
 
             TimeSpan retain = ParseRetention(parse.GetValue(retainFailed)!);
+            ServeWebhooks? webhooks = webhookOptions.Read(parse);
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             WebApplication app = Build(store, listen, o =>
             {
@@ -106,7 +109,7 @@ internal static class ServeCommand
                 {
                     o.AllowedStoreHosts.Add(host);
                 }
-            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded));
+            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded), services: webhooks is null ? null : s => s.AddMagentoWebhooks(webhooks.Configure));
             await app.StartAsync(cancellationToken);
             string baseUrl = (announced ?? app.Urls.First()).TrimEnd('/');
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -117,6 +120,11 @@ internal static class ServeCommand
                   Identity Link URL:  {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.IdentityPath}
                 then Save and Activate. '{CliName.Command} stores list' shows connected stores. Press Ctrl+C to stop.
                 """);
+            if (webhooks is not null)
+            {
+                await output.WriteLineAsync(webhooks.Describe());
+            }
+
             return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
@@ -150,7 +158,7 @@ internal static class ServeCommand
     }
 
     /// <summary>The endpoint as an app: shared by serve, demo and the end-to-end tests.</summary>
-    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null, bool forwardedHeaders = false)
+    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null, bool forwardedHeaders = false, Action<IServiceCollection>? services = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
@@ -172,6 +180,7 @@ internal static class ServeCommand
         }
 
         builder.Services.AddMagentoIntegration(configure);
+        services?.Invoke(builder.Services);
         WebApplication app = builder.Build();
         if (forwardedHeaders)
         {

@@ -76,6 +76,27 @@ internal static class SqlMigrations
     // Issue #10: failed activations that never got a token are removed after a retention period, found by this index.
     private const string FailedIndex = "CREATE INDEX stores_failed_untokened ON stores (updated_at) WHERE status = 3 AND access_token IS NULL AND account_id IS NULL";
 
+    // Issue #12: the webhook outbox, written in the same transaction as the row change it reports. "Due" finds what to
+    // send; "per store in order" finds a store's oldest undelivered event; delivered rows are pruned by delivered_at.
+    private static string Outbox(string idColumn) => $"""
+        CREATE TABLE outbox (
+            sequence {idColumn},
+            event_id TEXT NOT NULL UNIQUE,
+            store_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            last_error TEXT,
+            claimed_by TEXT,
+            claimed_until TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_store ON outbox (store_id, sequence) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL
+        """;
+
     /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
@@ -85,6 +106,7 @@ internal static class SqlMigrations
         (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (9, Outbox("INTEGER PRIMARY KEY AUTOINCREMENT")),
     ];
 
     /// <summary>PostgreSQL's steps.</summary>
@@ -96,6 +118,7 @@ internal static class SqlMigrations
         (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (9, Outbox("BIGSERIAL PRIMARY KEY")),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.
