@@ -58,7 +58,8 @@ internal sealed class ServeWebhookOptions
             throw new CliUsageException("--webhook needs --webhook-secret-file FILE (a secret of at least 32 bytes, e.g. 'openssl rand -hex 32 > FILE').");
         }
 
-        return new ServeWebhooks(target, ReadSecret(file), ParseDelay(parse.GetValue(_maxDelay)!));
+        TimeSpan maxDelay = ParseDelay(parse.GetValue(_maxDelay)!);
+        return new ServeWebhooks(target, ReadSecret(file), maxDelay);
     }
 
     /// <summary>The secret is the file's text without surrounding whitespace (so a trailing newline does not count).</summary>
