@@ -76,6 +76,18 @@ internal static class SqlMigrations
     // Issue #10: failed activations that never got a token are removed after a retention period, found by this index.
     private const string FailedIndex = "CREATE INDEX stores_failed_untokened ON stores (updated_at) WHERE status = 3 AND access_token IS NULL AND account_id IS NULL";
 
+    // Issue #12: the admin listener's API keys, by name, found by their public id; only the secret's hash is kept.
+    private const string ApiKeys = """
+        CREATE TABLE api_keys (
+            name TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL UNIQUE,
+            secret_hash TEXT NOT NULL,
+            scope INTEGER NOT NULL,
+            stores TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """;
+
     // Issue #12: the webhook outbox, written in the same transaction as the row change it reports. "Due" finds what to
     // send; "per store in order" finds a store's oldest undelivered event; delivered rows are pruned by delivered_at.
     private static string Outbox(string idColumn) => $"""
@@ -106,6 +118,7 @@ internal static class SqlMigrations
         (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (7, ApiKeys),
         (9, Outbox("INTEGER PRIMARY KEY AUTOINCREMENT")),
     ];
 
@@ -118,6 +131,7 @@ internal static class SqlMigrations
         (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (7, ApiKeys),
         (9, Outbox("BIGSERIAL PRIMARY KEY")),
     ];
 
