@@ -44,7 +44,8 @@ internal sealed partial class WebhookDispatcher : BackgroundService
         _lifecycle = lifecycle;
         _http = http;
         _options = options.Value;
-        _secret = Encoding.UTF8.GetBytes(_options.Secret!);
+        // Validated at start (WebhookOptionsValidator); never kept anywhere else.
+        _secret = Encoding.UTF8.GetBytes(_options.Secret ?? string.Empty);
         _time = time;
         _logger = logger;
     }
