@@ -44,4 +44,8 @@ internal static partial class Log
 
     [LoggerMessage(2013, LogLevel.Debug, "Callback refused: {Reason}")]
     public static partial void CallbackLimited(ILogger logger, string reason);
+
+    // 2090-2099: the lifecycle's outbox events (webhooks).
+    [LoggerMessage(2090, LogLevel.Warning, "Could not read the history of connection {Id}; its activation's event says connected, not rotated")]
+    public static partial void RotationUnknown(ILogger logger, Guid id, Exception exception);
 }
