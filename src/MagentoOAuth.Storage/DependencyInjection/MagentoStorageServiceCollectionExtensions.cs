@@ -31,6 +31,11 @@ public static class MagentoStorageServiceCollectionExtensions
             services.AddSingleton(p => (IDataProtectionKeyStore)p.GetRequiredService<TStore>());
         }
 
+        if (typeof(IApiKeyStore).IsAssignableFrom(typeof(TStore)))
+        {
+            services.AddSingleton(p => (IApiKeyStore)p.GetRequiredService<TStore>());
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
         return services;
     }
@@ -55,6 +60,11 @@ public static class MagentoStorageServiceCollectionExtensions
         if (store is IDataProtectionKeyStore keys)
         {
             services.AddSingleton(keys);
+        }
+
+        if (store is IApiKeyStore apiKeys)
+        {
+            services.AddSingleton(apiKeys);
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
