@@ -27,15 +27,6 @@ internal static class ProxyProcess
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMagentoStorage(store);
-        if ((object)store is not IApiKeyStore)
-        {
-            builder.Services.AddSingleton<IApiKeyStore>(new InMemoryCredentialStore());
-        }
-        else
-        {
-            builder.Services.AddSingleton(_ => (IApiKeyStore)(object)store);
-        }
-
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddMagentoIntegration(o =>
         {

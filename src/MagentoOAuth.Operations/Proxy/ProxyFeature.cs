@@ -35,7 +35,6 @@ internal static class ProxyFeature
         ArgumentNullException.ThrowIfNull(admin);
         admin.Map(Pattern, context => context.RequestServices.GetRequiredService<ProxyEndpoint>().HandleAsync(context))
             .RequireAuthorization(MagentoAdminDefaults.ProxyPolicy)
-            .DisableAntiforgery()
-            .WithName("MagentoOAuthProxy");
+            .DisableAntiforgery();
     }
 }

@@ -169,4 +169,29 @@ public sealed class ProxyRefusalTests : IAsyncLifetime
         Assert.Equal(429, status);
         Assert.Equal(1, _host.Seen.Count - before);
     }
+
+    [Fact]
+    public async Task The_database_holds_no_api_key_in_clear()
+    {
+        (_, StoreConnection store) = await _host.ConnectStoreAsync();
+        string key = await _host.CreateKeyAsync("etl", store.StoreBaseUrl);
+        var (status, _, _) = await SendAsync(_host.ProxyBase(store.Id.ToString()) + "rest/V1/store/storeConfigs", key);
+        Assert.Equal(200, status);
+        Assert.NotEmpty(await _host.Store.ListApiKeysAsync());
+
+        string secret = key[^43..];
+        foreach (string file in Directory.GetFiles(_host.Directory, "magento-oauth.db*"))
+        {
+            byte[] bytes;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var copy = new MemoryStream())
+            {
+                await stream.CopyToAsync(copy);
+                bytes = copy.ToArray();
+            }
+
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(secret)));
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(key)));
+        }
+    }
 }

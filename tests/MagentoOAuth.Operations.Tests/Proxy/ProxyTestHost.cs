@@ -7,12 +7,13 @@ using MagentoOAuth.Operations.Keys;
 using MagentoOAuth.Sandbox;
 using MagentoOAuth.Storage;
 using MagentoOAuth.Storage.Encryption;
+using MagentoOAuth.Cli.Commands;
+using System.Net;
+using System.Net.Sockets;
 using MagentoOAuth.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,11 @@ public sealed class ProxyTestHost : IAsyncDisposable
 
     public WebApplication App { get; private set; } = null!;
 
-    public string AppUrl => App.Urls.First();
+    /// <summary>The public endpoint (Callback URL, Identity Link URL).</summary>
+    public string AppUrl => App.Urls.First(u => !u.StartsWith(AdminUrl, StringComparison.Ordinal));
+
+    /// <summary>The admin listener (the proxy).</summary>
+    public string AdminUrl { get; private set; } = null!;
 
     public SqliteCredentialStore Store { get; private set; } = null!;
 
@@ -102,26 +107,11 @@ public sealed class ProxyTestHost : IAsyncDisposable
         SandboxUrl = new Uri(Sandbox.Urls.First() + "/");
     }
 
+    /// <summary>The app as 'serve --admin-urls' builds it: the public endpoint on one port, the admin listener on another.</summary>
     private WebApplication BuildApp(Action<StoreResilienceOptions>? resilience)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddProvider(new CapturingLoggerProvider(Logs));
-        builder.Services.AddMagentoStorage(Store);
-        if ((object)Store is not IApiKeyStore)
-        {
-            // Until the SQL stores hold API keys: the keys in memory, the rest in SQLite.
-            builder.Services.AddSingleton<IApiKeyStore>(new InMemoryCredentialStore());
-        }
-        else
-        {
-            builder.Services.AddSingleton(_ => (IApiKeyStore)(object)Store);
-        }
-
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddMagentoIntegration(o =>
+        AdminUrl = $"http://127.0.0.1:{FreePort()}";
+        WebApplication app = ServeCommand.Build(Store, "http://127.0.0.1:0", o =>
         {
             o.AllowPrivateStores = true;
             o.RetryDelay = TimeSpan.FromMilliseconds(100);
@@ -130,14 +120,16 @@ public sealed class ProxyTestHost : IAsyncDisposable
             o.RequestTimeout = TimeSpan.FromSeconds(10);
             o.Resilience.RetryDelay = TimeSpan.FromMilliseconds(50);
             resilience?.Invoke(o.Resilience);
-        });
-        builder.Services.AddMagentoOperations();
-        WebApplication app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapMagentoIntegration();
-        app.MapMagentoAdmin();
+        }, LogLevel.Trace, logging => logging.AddProvider(new CapturingLoggerProvider(Logs)),
+            admin: AdminListener.Parse(AdminUrl, "http://127.0.0.1:0", allowPublic: false));
         return app;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ApiKeyService Keys => App.Services.GetRequiredService<ApiKeyService>();
@@ -195,7 +187,7 @@ public sealed class ProxyTestHost : IAsyncDisposable
     }
 
     /// <summary>The proxy's base URL for a store, as a Magento client library takes it.</summary>
-    public string ProxyBase(string store) => $"{AppUrl}/proxy/{Uri.EscapeDataString(store)}/";
+    public string ProxyBase(string store) => $"{AdminUrl}/proxy/{Uri.EscapeDataString(store)}/";
 
     public async ValueTask DisposeAsync()
     {
