@@ -58,8 +58,15 @@ try
     {
         int count = concurrency == 1 ? requests : requests * 4;
         Console.Error.WriteLine($"concurrency {concurrency}: {count} requests each");
+        (TimeSpan Self, TimeSpan Proxy) cpu = Cpu(proxy);
         Load.Result d = await Load.RunAsync(direct, paths, concurrency, count);
+        (TimeSpan Self, TimeSpan Proxy) afterDirect = Cpu(proxy);
         Load.Result p = await Load.RunAsync(proxied, paths, concurrency, count);
+        (TimeSpan Self, TimeSpan Proxy) afterProxied = Cpu(proxy);
+        double Micros(TimeSpan t) => t.TotalMicroseconds / count;
+        summary.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"- concurrency {concurrency}, CPU per request: direct {Micros(afterDirect.Self - cpu.Self):0} µs (load + sandbox process); " +
+            $"proxied {Micros(afterProxied.Self - afterDirect.Self):0} µs (load + sandbox) + {Micros(afterProxied.Proxy - afterDirect.Proxy):0} µs (proxy process)"));
         rows.AppendLine(Row(concurrency, "direct (signed HttpClient)", d));
         rows.AppendLine(Row(concurrency, "through the proxy", p));
         summary.AppendLine(string.Create(CultureInfo.InvariantCulture,
@@ -109,6 +116,13 @@ int Option(string name, int fallback)
 
 static string Row(int concurrency, string client, Load.Result r) => string.Create(CultureInfo.InvariantCulture,
     $"| {concurrency} | {client} | {r.Count:N0} | {r.P50:0.000} | {r.P99:0.000} | {r.Throughput:N0} |{(r.Failures > 0 ? $" ({r.Failures} failed)" : "")}");
+
+static (TimeSpan Self, TimeSpan Proxy) Cpu(Process proxy)
+{
+    proxy.Refresh();
+    using Process self = Process.GetCurrentProcess();
+    return (self.TotalProcessorTime, proxy.TotalProcessorTime);
+}
 
 static string RuntimeInfo() => System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC";
 

@@ -20,6 +20,15 @@ internal static class ConnectionRequest
     public static bool CanResend(HttpRequestMessage request) =>
         request.Content is null || !(request.Options.TryGetValue(StreamedBody, out bool streamed) && streamed);
 
+    // One OAuthCredentials per stored connection version: it keeps the HMAC key and context it builds, so a signed call
+    // does not derive the key and create (and later finalize) a native HMAC context each time.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoreConnection, MagentoOAuth.Signing.OAuthCredentials> Credentials = new();
+
+    /// <summary>The access credentials of the connection the request is signed for (kept per connection version).</summary>
+    public static MagentoOAuth.Signing.OAuthCredentials CredentialsOf(HttpRequestMessage request) =>
+        Credentials.GetValue(Of(request), c => c.AccessCredentials
+            ?? throw new InvalidOperationException($"The connection {c.Id} has no access token."));
+
     public static StoreConnection Of(HttpRequestMessage request) =>
         request.Options.TryGetValue(Option, out StoreConnection? c) ? c : throw new InvalidOperationException("The request passed no ConnectionHandler.");
 

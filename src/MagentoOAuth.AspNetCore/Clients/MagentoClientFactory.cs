@@ -60,7 +60,7 @@ internal sealed class MagentoClientFactory(
         var signing = new MagentoOAuthHandler(
             new MagentoOAuthOptions
             {
-                CredentialsProvider = (request, _) => ValueTask.FromResult(ConnectionRequest.Of(request).AccessCredentials!),
+                CredentialsProvider = (request, _) => ValueTask.FromResult(ConnectionRequest.CredentialsOf(request)),
                 SignatureMethod = options.Value.SignatureMethod,
                 PortableRequests = portableRequests,
             },
