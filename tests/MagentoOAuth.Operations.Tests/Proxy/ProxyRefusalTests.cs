@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using MagentoOAuth.AspNetCore.Clients;
 using MagentoOAuth.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.CircuitBreaker;
 
 namespace MagentoOAuth.Operations.Tests.Proxy;
 
@@ -134,6 +137,10 @@ public sealed class ProxyRefusalTests : IAsyncLifetime
         Assert.Equal(503, status);
         (status, _, _) = await SendAsync(_host.ProxyBase(store.Id.ToString()) + "rest/V1/products", key, HttpMethod.Post, """{"product":{"sku":"x"}}""");
         Assert.Equal(503, status);
+
+        // The library's own clients of that store share its circuit: they fail fast too.
+        using HttpClient client = _host.App.Services.GetRequiredService<IMagentoClientFactory>().CreateClient(store.Id);
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("V1/store/storeConfigs"));
         Assert.Equal(seen, _host.Seen.Count);
     }
 
