@@ -88,6 +88,11 @@ internal static class SqlMigrations
         )
         """;
 
+    // Issue #12, the dashboard: a status filter pages through its own rows (status, then the keyset order) instead of
+    // reading the whole fleet to find 25 revoked stores, and the stores waiting for a Reauthorize (failed or revoked)
+    // are found by two index ranges.
+    private static string StatusIndex(string orderedId) => $"CREATE INDEX stores_by_status ON stores (status, created_at, {orderedId})";
+
     /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
@@ -98,6 +103,7 @@ internal static class SqlMigrations
         (5, KeyCheck),
         (6, FailedIndex),
         (7, ApiKeys),
+        (10, StatusIndex("id")),
     ];
 
     /// <summary>PostgreSQL's steps.</summary>
@@ -110,6 +116,7 @@ internal static class SqlMigrations
         (5, KeyCheck),
         (6, FailedIndex),
         (7, ApiKeys),
+        (10, StatusIndex("id COLLATE \"C\"")),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.
