@@ -36,7 +36,7 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
         await Response.WriteAsJsonAsync(
             result.Failure is null
                 ? new AdminError("unauthorized", "This needs an API key: send 'Authorization: Bearer KEY'. Create one with 'magento-oauth keys create NAME'.")
-                : new AdminError("invalid_key", "The API key is not valid (unknown, revoked or mistyped): send a current key as 'Authorization: Bearer KEY' ('magento-oauth keys list' shows the keys' names)."),
+                : new AdminError("unauthorized", "The API key is not valid (unknown, revoked or mistyped): send a current key as 'Authorization: Bearer KEY' ('magento-oauth keys list' shows the keys' names)."),
             AdminJsonContext.Default.AdminError, cancellationToken: Context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -56,7 +56,7 @@ public sealed class ProxyRefusalTests : IAsyncLifetime
         Assert.Contains("Authorization: Bearer KEY", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         (status, error, HttpResponseMessage wrong) = await SendAsync(url, key[..^1] + (key[^1] == 'A' ? 'B' : 'A'));
-        Assert.Equal((401, "invalid_key"), (status, error["error"]!.GetValue<string>()));
+        Assert.Equal((401, "unauthorized"), (status, error["error"]!.GetValue<string>()));
         Assert.Contains("not valid", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("invalid_token", wrong.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
 
