@@ -7,6 +7,7 @@ using MagentoOAuth.AspNetCore.Health;
 using MagentoOAuth.AspNetCore.Health.Checks;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
+using MagentoOAuth.AspNetCore.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -62,6 +63,7 @@ public static class MagentoIntegrationExtensions
             .ConfigurePrimaryHttpMessageHandler((handler, provider) => provider.GetRequiredService<StoreConnectGuard>().Apply(handler));
         services.TryAddSingleton<ConnectionLifecycle>();
         services.TryAddSingleton<ConnectionCredentialsCache>();
+        services.TryAddSingleton<StoreResilience>();
         services.TryAddSingleton<MagentoClientFactory>();
         services.TryAddSingleton<IMagentoClientFactory>(p => p.GetRequiredService<MagentoClientFactory>());
         services.TryAddSingleton<ExchangeQueue>();

@@ -80,6 +80,9 @@ public sealed class MagentoIntegrationOptions
     /// </summary>
     public TimeSpan RetainFailed { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Per-store concurrency limit, retries, <c>Retry-After</c> and circuit of every signed call (proxy and clients).</summary>
+    public StoreResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>Hooks for the hosting app.</summary>
     public MagentoIntegrationEvents Events { get; set; } = new();
 

@@ -68,6 +68,7 @@ internal sealed class MagentoIntegrationOptionsValidator : IValidateOptions<Mage
             failures.Add("MagentoIntegrationOptions.Events must not be null.");
         }
 
+        ValidateResilience(options.Resilience, failures);
         foreach (string host in options.AllowedStoreHosts)
         {
             if (string.IsNullOrWhiteSpace(host) || host.Contains('/', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal))
@@ -77,5 +78,32 @@ internal sealed class MagentoIntegrationOptionsValidator : IValidateOptions<Mage
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateResilience(StoreResilienceOptions? r, List<string> failures)
+    {
+        if (r is null)
+        {
+            failures.Add("MagentoIntegrationOptions.Resilience must not be null.");
+            return;
+        }
+
+        void Check(bool ok, string problem)
+        {
+            if (!ok)
+            {
+                failures.Add("MagentoIntegrationOptions.Resilience." + problem);
+            }
+        }
+
+        Check(r.MaxConcurrentCalls >= 1, $"MaxConcurrentCalls must be at least 1 (it is {r.MaxConcurrentCalls}).");
+        Check(r.MaxQueuedCalls >= 0, $"MaxQueuedCalls must be 0 or more (it is {r.MaxQueuedCalls}).");
+        Check(r.MaxRetries is >= 0 and <= 10, $"MaxRetries must be between 0 and 10 (it is {r.MaxRetries}).");
+        Check(r.RetryDelay > TimeSpan.Zero, $"RetryDelay must be positive (it is {r.RetryDelay}).");
+        Check(r.MaxRetryAfter >= TimeSpan.Zero, $"MaxRetryAfter must not be negative (it is {r.MaxRetryAfter}).");
+        Check(r.CircuitFailureRatio is > 0 and <= 1, $"CircuitFailureRatio must be above 0 and at most 1 (it is {r.CircuitFailureRatio}).");
+        Check(r.CircuitMinimumCalls >= 2, $"CircuitMinimumCalls must be at least 2 (it is {r.CircuitMinimumCalls}).");
+        Check(r.CircuitSamplingDuration >= TimeSpan.FromMilliseconds(500), $"CircuitSamplingDuration must be at least 0.5 s (it is {r.CircuitSamplingDuration}).");
+        Check(r.CircuitBreakDuration >= TimeSpan.FromMilliseconds(500), $"CircuitBreakDuration must be at least 0.5 s (it is {r.CircuitBreakDuration}).");
     }
 }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace MagentoOAuth.Operations;
 
 /// <summary>
-/// The admin listener's log messages. Never a key, secret, token or query value; store text only as other logs show it.
-/// Event ids: 1200–1299 the dashboard, 4500–4599 webhooks.
+/// The admin listener's log messages. Never a key, secret, token or query value (paths are logged without their query);
+/// store text only as other logs show it. Event ids: 1200–1299 the dashboard, 4100–4199 the proxy, 4500–4599 webhooks.
 /// </summary>
 internal static partial class Log
 {
@@ -22,6 +22,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Dashboard: a session of the key id {KeyId} ended: the key was revoked or is no longer admin.")]
     public static partial void SessionEnded(ILogger logger, string keyId);
+
+    // 4100-4199: the proxy.
+    [LoggerMessage(4101, LogLevel.Debug, "Proxied {Method} {Path} for store {StoreId}: {Status} in {Milliseconds:0.0} ms")]
+    public static partial void ProxyForwarded(ILogger logger, string method, string path, Guid storeId, int status, double milliseconds);
+
+    [LoggerMessage(4102, LogLevel.Information, "Proxy refused {Method} {Path} with {Status}: {Error}")]
+    public static partial void ProxyRefused(ILogger logger, string method, string path, int status, string error);
+
+    [LoggerMessage(4103, LogLevel.Warning, "Proxied {Method} {Path} for store {StoreId} failed with {Status} ({Error}): {Reason}")]
+    public static partial void ProxyFailed(ILogger logger, string method, string path, Guid storeId, int status, string error, string reason);
 
     // 4500-4599: webhooks.
     [LoggerMessage(4500, LogLevel.Information, "Webhooks on: events from the outbox are posted to {Url}")]

@@ -41,6 +41,10 @@ internal sealed class ConnectionCredentialsCache
         return connection is { Status: StoreStatus.Active, Unreadable: false } ? connection : throw NotActive(connection);
     }
 
+    /// <summary>The connection in any status: as kept while its entry is fresh, else read again; null when there is none.</summary>
+    public async ValueTask<StoreConnection?> GetCurrentAsync(Guid id, CancellationToken cancellationToken) =>
+        _entries.TryGetValue(id, out var entry) && entry.Until > _time.GetUtcNow() ? entry.Connection : await RefreshAsync(id, cancellationToken);
+
     /// <summary>The connection as last seen (any status), reading storage only when it was never seen.</summary>
     public async ValueTask<StoreConnection?> GetKnownAsync(Guid id, CancellationToken cancellationToken) =>
         _entries.TryGetValue(id, out var entry) ? entry.Connection : await RefreshAsync(id, cancellationToken);

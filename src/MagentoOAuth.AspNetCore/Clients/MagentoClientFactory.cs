@@ -1,4 +1,5 @@
 using MagentoOAuth.AspNetCore.Lifecycle;
+using MagentoOAuth.AspNetCore.Resilience;
 using MagentoOAuth.Http;
 using MagentoOAuth.Signing;
 using MagentoOAuth.Storage;
@@ -9,13 +10,15 @@ namespace MagentoOAuth.AspNetCore.Clients;
 
 /// <summary>
 /// Builds per-store clients over IHttpClientFactory's pooled handlers:
-/// <see cref="ConnectionHandler"/> (current credentials, refused at once when not active) → <see cref="RevocationHandler"/>
-/// → <see cref="ProfileFallbackHandler"/> → <see cref="MagentoOAuthHandler"/> (signing) → the pooled connection.
+/// <see cref="ConnectionHandler"/> (current credentials, refused at once when not active) → the store's resilience pipeline
+/// (<see cref="StoreResilience"/>) → <see cref="RevocationHandler"/> → <see cref="ProfileFallbackHandler"/> →
+/// <see cref="MagentoOAuthHandler"/> (signing) → the pooled connection; listed in <see cref="CreateHandler"/>.
 /// </summary>
 internal sealed class MagentoClientFactory(
     IHttpMessageHandlerFactory handlers,
     ConnectionCredentialsCache cache,
     ConnectionLifecycle lifecycle,
+    StoreResilience resilience,
     IOptions<MagentoIntegrationOptions> options,
     TimeProvider time,
     ILoggerFactory loggers) : IMagentoClientFactory
@@ -40,26 +43,55 @@ internal sealed class MagentoClientFactory(
         return Create(new Uri(connection.StoreBaseUrl), connectionId);
     }
 
-    private HttpClient Create(Uri storeBaseUrl, Guid connectionId)
+    private HttpClient Create(Uri storeBaseUrl, Guid connectionId) =>
+        new(CreateHandler(connectionId, portableRequests: true)) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = options.Value.RequestTimeout };
+
+    /// <summary>
+    /// The handler chain of a store's signed calls, shared by the clients and the signing proxy. The one place where the
+    /// handlers are listed, outermost first.
+    /// </summary>
+    /// <param name="connectionId">The connection.</param>
+    /// <param name="portableRequests">
+    /// Rewrite URLs into the form every signer generation reads alike (clients); the proxy sends what its caller sent,
+    /// byte for byte, and signs it with the connection's profile.
+    /// </param>
+    internal HttpMessageHandler CreateHandler(Guid connectionId, bool portableRequests)
     {
         var signing = new MagentoOAuthHandler(
             new MagentoOAuthOptions
             {
-                CredentialsProvider = (request, _) => ValueTask.FromResult(ConnectionRequest.Of(request).AccessCredentials!),
+                CredentialsProvider = (request, _) => ValueTask.FromResult(ConnectionRequest.CredentialsOf(request)),
                 SignatureMethod = options.Value.SignatureMethod,
+                PortableRequests = portableRequests,
             },
             time,
-            loggers.CreateLogger<MagentoOAuthHandler>())
-        {
-            InnerHandler = handlers.CreateHandler(HandlerName),
-        };
+            loggers.CreateLogger<MagentoOAuthHandler>());
+        DelegatingHandler[] chain =
+        [
+            // The connection's current credentials; refused at once when it is not active (no call with dead tokens).
+            new ConnectionHandler(cache, connectionId),
 
-        // The pooled handler's Dispose is a no-op, so disposing this client never closes shared connections.
-        HttpMessageHandler chain = new ConnectionHandler(cache, connectionId)
+            // The store's concurrency limit, retries and circuit: above the signing handler, so each attempt is signed anew.
+            resilience.CreateHandler(connectionId),
+
+            // A 401 for a token that is gone: newer tokens are read and the request sent once more, or the connection is revoked.
+            new RevocationHandler(cache, lifecycle),
+
+            // "The signature is invalid" for a request signer generations read differently: the other generations tried.
+            new ProfileFallbackHandler(lifecycle),
+
+            signing,
+        ];
+
+        // The pooled handler's Dispose is a no-op, so disposing a client never closes shared connections.
+        HttpMessageHandler inner = handlers.CreateHandler(HandlerName);
+        for (int i = chain.Length - 1; i >= 0; i--)
         {
-            InnerHandler = new RevocationHandler(cache, lifecycle) { InnerHandler = new ProfileFallbackHandler(lifecycle) { InnerHandler = signing } },
-        };
-        return new HttpClient(chain) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = options.Value.RequestTimeout };
+            chain[i].InnerHandler = inner;
+            inner = chain[i];
+        }
+
+        return inner;
     }
 
     /// <summary>For the exchange's verification call: the tokens being verified, fixed, no revocation or fallback.</summary>

@@ -20,7 +20,7 @@ internal sealed class ProfileFallbackHandler(ConnectionLifecycle lifecycle) : De
     {
         await ConnectionRequest.BufferAsync(request, cancellationToken);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || request.RequestUri is null)
+        if (response.StatusCode != HttpStatusCode.Unauthorized || request.RequestUri is null || !ConnectionRequest.CanResend(request))
         {
             return response;
         }

@@ -46,6 +46,12 @@ internal sealed class RevocationHandler(ConnectionCredentialsCache cache, Connec
             throw ConnectionCredentialsCache.NotActive(latest);
         }
 
+        if (!ConnectionRequest.CanResend(request))
+        {
+            // The body was streamed once; the caller sends it again, and then it is signed with the newer tokens.
+            return response;
+        }
+
         response.Dispose();
         using HttpRequestMessage again = ConnectionRequest.Copy(request);
         again.Options.Set(ConnectionRequest.Option, latest);

@@ -87,27 +87,7 @@ internal static class CliStore
     }
 
     /// <summary>STORE is a store id, a consumer key, or a store base URL (the active connection for it, else the newest).</summary>
-    public static async Task<StoreConnection> FindAsync(ICredentialStore store, string reference, CancellationToken cancellationToken)
-    {
-        if (Guid.TryParse(reference, out Guid id) && await store.FindAsync(id, cancellationToken) is { } byId)
-        {
-            return byId;
-        }
-
-        if (await store.FindByConsumerKeyAsync(reference, cancellationToken) is { } byKey)
-        {
-            return byKey;
-        }
-
-        string url = reference.EndsWith('/') ? reference : reference + "/";
-        IReadOnlyList<StoreConnection> byUrl = await store.FindByStoreBaseUrlAsync(url, cancellationToken);
-        if (byUrl.Count == 0 && Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed))
-        {
-            // Stored URLs are normalised (lower-case scheme and host); the reference may not be.
-            byUrl = await store.FindByStoreBaseUrlAsync(parsed.AbsoluteUri, cancellationToken);
-        }
-
-        return byUrl.LastOrDefault(s => s.Status == StoreStatus.Active) ?? (byUrl.Count > 0 ? byUrl[^1] : null)
-            ?? throw new CliUsageException($"no store '{reference}': give a store id, consumer key or store base URL ('magento-oauth stores list' shows them).");
-    }
+    public static async Task<StoreConnection> FindAsync(ICredentialStore store, string reference, CancellationToken cancellationToken) =>
+        await MagentoOAuth.AspNetCore.Clients.StoreReference.FindAsync(store, reference, cancellationToken)
+        ?? throw new CliUsageException($"no store '{reference}': give a store id, consumer key or store base URL ('magento-oauth stores list' shows them).");
 }

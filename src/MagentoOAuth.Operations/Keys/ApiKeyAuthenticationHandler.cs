@@ -29,10 +29,14 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // A key that was sent but is not valid is told apart from no key at all (the caller fixes different things).
+        AuthenticateResult result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer realm=\"magento-oauth\"";
+        Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer realm=\"magento-oauth\"" : "Bearer realm=\"magento-oauth\", error=\"invalid_token\"";
         await Response.WriteAsJsonAsync(
-            new AdminError("unauthorized", "This needs an API key: send 'Authorization: Bearer KEY'. Create one with 'magento-oauth keys create NAME'."),
+            result.Failure is null
+                ? new AdminError("unauthorized", "This needs an API key: send 'Authorization: Bearer KEY'. Create one with 'magento-oauth keys create NAME'.")
+                : new AdminError("unauthorized", "The API key is not valid (unknown, revoked or mistyped): send a current key as 'Authorization: Bearer KEY' ('magento-oauth keys list' shows the keys' names)."),
             AdminJsonContext.Default.AdminError, cancellationToken: Context.RequestAborted).ConfigureAwait(false);
     }
 
