@@ -2,7 +2,7 @@
 namespace MagentoOAuth.Storage.Tests;
 
 /// <summary>The contract of <see cref="ICredentialStore"/>: every backend's test class inherits these cases unchanged.</summary>
-public abstract class CredentialStoreConformanceTests
+public abstract partial class CredentialStoreConformanceTests
 {
     protected abstract Task<ICredentialStore> CreateStoreAsync();
 

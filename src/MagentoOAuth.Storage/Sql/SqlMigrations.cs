@@ -76,6 +76,21 @@ internal static class SqlMigrations
     // Issue #10: failed activations that never got a token are removed after a retention period, found by this index.
     private const string FailedIndex = "CREATE INDEX stores_failed_untokened ON stores (updated_at) WHERE status = 3 AND access_token IS NULL AND account_id IS NULL";
 
+    // Issue #12: each store's call health, one row per store written in batches (slots serialised as text).
+    private const string StoreHealth = """
+        CREATE TABLE store_health (
+            store_id TEXT PRIMARY KEY REFERENCES stores (id) ON DELETE CASCADE,
+            last_success_at TEXT,
+            last_failure_at TEXT,
+            last_failure TEXT,
+            last_failure_status INTEGER,
+            availability INTEGER NOT NULL DEFAULT 0,
+            buckets TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            version BIGINT NOT NULL DEFAULT 0
+        )
+        """;
+
     /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
@@ -85,6 +100,7 @@ internal static class SqlMigrations
         (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (8, StoreHealth),
     ];
 
     /// <summary>PostgreSQL's steps.</summary>
@@ -96,6 +112,7 @@ internal static class SqlMigrations
         (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (8, StoreHealth),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.
