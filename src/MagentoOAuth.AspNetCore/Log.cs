@@ -44,4 +44,10 @@ internal static partial class Log
 
     [LoggerMessage(2013, LogLevel.Debug, "Callback refused: {Reason}")]
     public static partial void CallbackLimited(ILogger logger, string reason);
+
+    [LoggerMessage(2300, LogLevel.Warning, "Writing the health of {Count} stores failed; kept in memory for the next write")]
+    public static partial void HealthWriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(2301, LogLevel.Debug, "Wrote the health of {Count} stores")]
+    public static partial void HealthWritten(ILogger logger, int count);
 }

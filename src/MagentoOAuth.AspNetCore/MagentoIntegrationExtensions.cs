@@ -6,6 +6,7 @@ using MagentoOAuth.AspNetCore.Exchange;
 using MagentoOAuth.AspNetCore.Health;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
+using MagentoOAuth.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -68,8 +69,12 @@ public static class MagentoIntegrationExtensions
         services.TryAddSingleton<ExchangeSteps>();
         services.TryAddSingleton(p => new ExchangeRetryPolicy(p.GetRequiredService<IOptions<MagentoIntegrationOptions>>()));
         services.AddHostedService<ExchangeWorker>();
-        services.TryAddSingleton<IStoreHealthMonitor, StoredHealthMonitor>();
-        services.TryAddSingleton<IStoreCallRecorder, NoStoreCallRecorder>();
+        services.TryAddSingleton<StoreHealthTracker>();
+        services.TryAddSingleton<IStoreHealthMonitor>(p => p.GetRequiredService<StoreHealthTracker>());
+        services.TryAddSingleton<IStoreCallRecorder>(p => p.GetRequiredService<StoreHealthTracker>());
+        services.AddHostedService<StoreHealthWriter>();
+        services.TryAddSingleton<StoreCountsGauge>();
+        services.AddHostedService(p => p.GetRequiredService<StoreCountsGauge>());
         return services;
     }
 

@@ -80,6 +80,12 @@ public sealed class MagentoIntegrationOptions
     /// </summary>
     public TimeSpan RetainFailed { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How often the stores' health counted in memory (every signed call's outcome) is written to the database, in one
+    /// batch for all stores called meanwhile; also written when the host stops. Between 100 ms and 10 minutes.
+    /// </summary>
+    public TimeSpan HealthWriteInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Hooks for the hosting app.</summary>
     public MagentoIntegrationEvents Events { get; set; } = new();
 }

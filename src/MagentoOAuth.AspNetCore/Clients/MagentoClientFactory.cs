@@ -1,3 +1,4 @@
+using MagentoOAuth.AspNetCore.Health;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.Http;
 using MagentoOAuth.Signing;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace MagentoOAuth.AspNetCore.Clients;
 
 /// <summary>
-/// Builds per-store clients over IHttpClientFactory's pooled handlers:
-/// <see cref="ConnectionHandler"/> (current credentials, refused at once when not active) → <see cref="RevocationHandler"/>
+/// Builds per-store clients over IHttpClientFactory's pooled handlers: <see cref="StoreHealthHandler"/> (each call's
+/// outcome to the store's health) → <see cref="ConnectionHandler"/> (current credentials, refused at once when not active) → <see cref="RevocationHandler"/>
 /// → <see cref="ProfileFallbackHandler"/> → <see cref="MagentoOAuthHandler"/> (signing) → the pooled connection.
 /// </summary>
 internal sealed class MagentoClientFactory(
@@ -18,7 +19,8 @@ internal sealed class MagentoClientFactory(
     ConnectionLifecycle lifecycle,
     IOptions<MagentoIntegrationOptions> options,
     TimeProvider time,
-    ILoggerFactory loggers) : IMagentoClientFactory
+    ILoggerFactory loggers,
+    IStoreCallRecorder health) : IMagentoClientFactory
 {
     public const string HandlerName = "MagentoOAuth.Store";
 
@@ -59,6 +61,7 @@ internal sealed class MagentoClientFactory(
         {
             InnerHandler = new RevocationHandler(cache, lifecycle) { InnerHandler = new ProfileFallbackHandler(lifecycle) { InnerHandler = signing } },
         };
+        chain = new StoreHealthHandler(health, connectionId, options.Value.RequestTimeout) { InnerHandler = chain };
         return new HttpClient(chain) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = options.Value.RequestTimeout };
     }
 

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MagentoOAuth.AspNetCore.Health;
+
+/// <summary>Writes the tracker's counts every <see cref="MagentoIntegrationOptions.HealthWriteInterval"/>, and once more when the host stops.</summary>
+internal sealed class StoreHealthWriter(StoreHealthTracker tracker, IOptions<MagentoIntegrationOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!tracker.Persistent)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.HealthWriteInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                // Failures are logged and the counts kept by the tracker; the next tick tries again.
+                await tracker.FlushAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await tracker.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
