@@ -21,6 +21,7 @@ internal sealed class StoreHealthTracker : IStoreCallRecorder, IStoreHealthMonit
     private readonly IStoreHealthStore? _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private int _disposed;
 
     public StoreHealthTracker(IServiceProvider services, TimeProvider time, ILogger<StoreHealthTracker> logger)
     {
@@ -146,6 +147,12 @@ internal sealed class StoreHealthTracker : IStoreCallRecorder, IStoreHealthMonit
 
     public async ValueTask DisposeAsync()
     {
+        // Registered for three services, so the container disposes it up to three times: the first one flushes.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(DisposeFlushTimeout);
         try
         {
