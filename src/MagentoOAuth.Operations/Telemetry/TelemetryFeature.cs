@@ -55,8 +55,12 @@ internal static class TelemetryFeature
     public static void Map(RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        // Prometheus sends the key as "Authorization: Bearer KEY" (its scrape config's authorization.credentials_file).
-        admin.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(MagentoAdminDefaults.AdminPolicy);
+        // The admin policy's requirement (an admin key), by Bearer only: Prometheus sends "Authorization: Bearer KEY"
+        // (its scrape config's authorization.credentials_file), and a scraper answered 401 must not also be redirected
+        // to the dashboard's sign-in page (the admin policy's cookie scheme would try to, after the 401 was written).
+        admin.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(MagentoAdminDefaults.ApiKeyScheme)
+            .RequireClaim(ApiKeyClaims.Scope, "admin"));
     }
 
     /// <summary>
