@@ -4,6 +4,7 @@ using MagentoOAuth.AspNetCore.Endpoints.Callback;
 using MagentoOAuth.AspNetCore.Endpoints.IdentityLink;
 using MagentoOAuth.AspNetCore.Exchange;
 using MagentoOAuth.AspNetCore.Health;
+using MagentoOAuth.AspNetCore.Health.Checks;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.AspNetCore.Telemetry;
@@ -68,7 +69,12 @@ public static class MagentoIntegrationExtensions
         services.TryAddSingleton<ExchangeLease>();
         services.TryAddSingleton<ExchangeSteps>();
         services.TryAddSingleton(p => new ExchangeRetryPolicy(p.GetRequiredService<IOptions<MagentoIntegrationOptions>>()));
-        services.AddHostedService<ExchangeWorker>();
+        services.TryAddSingleton<ExchangeWorker>();
+        services.AddHostedService(p => p.GetRequiredService<ExchangeWorker>());
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("database", tags: [MagentoHealthCheckExtensions.Tag])
+            .AddCheck<KeyRingHealthCheck>("key-ring", tags: [MagentoHealthCheckExtensions.Tag])
+            .AddCheck<ExchangeWorkerHealthCheck>("exchange-worker", tags: [MagentoHealthCheckExtensions.Tag]);
         services.TryAddSingleton<StoreHealthTracker>();
         services.TryAddSingleton<IStoreHealthMonitor>(p => p.GetRequiredService<StoreHealthTracker>());
         services.TryAddSingleton<IStoreCallRecorder>(p => p.GetRequiredService<StoreHealthTracker>());

@@ -28,6 +28,7 @@ internal static class CliApp
         root.Add(CallCommand.Create());
         root.Add(DoctorCommand.Create());
         root.Add(VerifyCommand.Create());
+        root.Add(KeysCommand.Create());
         return root;
     }
 

@@ -38,10 +38,12 @@ public static class MagentoOperationsServiceCollectionExtensions
                 o.LoginPath = "/signin";
                 o.LogoutPath = "/signout";
                 o.AccessDeniedPath = "/signin";
-            });
+            })
+            .AddPolicyScheme(MagentoAdminDefaults.AdminScheme, "API key or dashboard session", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? MagentoAdminDefaults.ApiKeyScheme : MagentoAdminDefaults.CookieScheme);
         services.AddAuthorizationBuilder()
             .AddPolicy(MagentoAdminDefaults.ProxyPolicy, p => p.AddAuthenticationSchemes(MagentoAdminDefaults.ApiKeyScheme).RequireClaim(ApiKeyClaims.Scope, "proxy", "admin"))
-            .AddPolicy(MagentoAdminDefaults.AdminPolicy, p => p.AddAuthenticationSchemes(MagentoAdminDefaults.ApiKeyScheme, MagentoAdminDefaults.CookieScheme).RequireClaim(ApiKeyClaims.Scope, "admin"));
+            .AddPolicy(MagentoAdminDefaults.AdminPolicy, p => p.AddAuthenticationSchemes(MagentoAdminDefaults.AdminScheme).RequireClaim(ApiKeyClaims.Scope, "admin"));
         ProxyFeature.AddServices(services);
         DashboardFeature.AddServices(services);
         TelemetryFeature.AddServices(services);

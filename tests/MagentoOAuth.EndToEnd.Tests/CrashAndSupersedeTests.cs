@@ -131,6 +131,15 @@ public sealed class SupersedeTests : EndToEndTestBase
 
         Assert.Contains("Superseded", retired.StatusReason, StringComparison.Ordinal);
         Assert.Equal((await Store.FindByConsumerKeyAsync((string)newer["consumerKey"]!))!.Id, retired.SupersededBy);
-        Assert.Equal(ConnectionTransition.Superseded, Assert.Single(await Store.ListAsync(first.Id), h => h.AccessTokenFingerprint is not null).Transition);
+
+        // The history line is written just after the status it records: the status may be seen a moment before it.
+        IReadOnlyList<HistoryEntry> history = await Store.ListAsync(first.Id);
+        for (int i = 0; i < 100 && !history.Any(h => h.Transition == ConnectionTransition.Superseded); i++)
+        {
+            await Task.Delay(50);
+            history = await Store.ListAsync(first.Id);
+        }
+
+        Assert.Equal(ConnectionTransition.Superseded, Assert.Single(history, h => h.AccessTokenFingerprint is not null).Transition);
     }
 }

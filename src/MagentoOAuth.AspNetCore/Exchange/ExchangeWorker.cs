@@ -35,6 +35,19 @@ internal sealed class ExchangeWorker(
     // never answer cannot hold every slot for the request timeout.
     private int _otherRunning;
 
+    // Ticks of the last scan (read by the health check from another thread).
+    private long _lastScanTicks;
+
+    /// <summary>When the worker last scanned for unfinished exchanges; null before its first scan.</summary>
+    internal DateTimeOffset? LastScan
+    {
+        get
+        {
+            long ticks = Interlocked.Read(ref _lastScanTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
     internal int OtherLaneLimit => Math.Max(1, _options.MaxConcurrentExchanges - Math.Max(1, _options.MaxConcurrentExchanges / 4));
 
     // In-flight steps are not cancelled when the host stops: a step Magento has answered but we have not recorded costs
@@ -189,6 +202,8 @@ internal sealed class ExchangeWorker(
             {
                 Log.ExchangeCrashed(logger, "scan", e);
             }
+
+            Interlocked.Exchange(ref _lastScanTicks, time.GetUtcNow().UtcTicks);
         }
         while (await WaitAsync(timer, stoppingToken));
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MagentoOAuth.AspNetCore;
+using MagentoOAuth.Operations.Admin;
 using MagentoOAuth.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -54,10 +55,23 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "7d",
         };
 
+        var adminUrls = new Option<string?>("--admin-urls")
+        {
+            Description = "Also listen here for the admin listener: the signing proxy (/proxy/{STORE}/rest/…), the dashboard (/) and /metrics, " +
+                          "each behind an API key ('keys create'). Off by default, so instances on one host never collide. Example: http://127.0.0.1:5001",
+        };
+        var otlpEndpoint = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Also send metrics and traces by OTLP (HTTP/protobuf) to this collector base URL, e.g. http://127.0.0.1:4318/ (needs --admin-urls; see docs/metrics.md).",
+        };
+        var adminPublic = new Option<bool>("--admin-public") { Description = "Allow --admin-urls on a non-loopback address (put TLS in front: keys are bearer secrets)." };
+
         var command = new Command("serve", "Run the Magento integration endpoint: paste the printed Callback URL and Identity Link URL into the " +
-            "integration in the Magento admin, then click Activate. Credentials are exchanged at once and stored encrypted.")
+            "integration in the Magento admin, then click Activate. Credentials are exchanged at once and stored encrypted. " +
+            "With --admin-urls, also the admin listener: a signing proxy any language can call, a dashboard and metrics.")
         {
             urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded, callbackLimit, callbackLimitTotal, unfinishedPerHost, retainFailed,
+            adminUrls, adminPublic, otlpEndpoint,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -91,6 +105,15 @@ internal static class ServeCommand
             }
 
             TimeSpan retain = ParseRetention(parse.GetValue(retainFailed)!);
+            AdminListener? admin = parse.GetValue(adminUrls) is { } adminUrl ? AdminListener.Parse(adminUrl, listen, parse.GetValue(adminPublic)) : null;
+            if (parse.GetValue(otlpEndpoint) is { } otlp)
+            {
+                // The URL is not repeated in the message: it could hold credentials.
+                admin = !Uri.TryCreate(otlp, UriKind.Absolute, out Uri? collector) || collector.Scheme is not ("http" or "https") || collector.Query.Length > 0
+                    ? throw new CliUsageException("--otlp-endpoint is not an http(s) URL without a query, such as http://127.0.0.1:4318/.")
+                    : admin is null ? throw new CliUsageException("--otlp-endpoint needs --admin-urls (the admin features export the metrics).")
+                    : admin with { Configure = o => o.OtlpEndpoint = collector };
+            }
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             WebApplication app = Build(store, listen, o =>
             {
@@ -106,7 +129,7 @@ internal static class ServeCommand
                 {
                     o.AllowedStoreHosts.Add(host);
                 }
-            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded));
+            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded), admin: admin);
             await app.StartAsync(cancellationToken);
             string baseUrl = (announced ?? app.Urls.First()).TrimEnd('/');
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -117,6 +140,9 @@ internal static class ServeCommand
                   Identity Link URL:  {baseUrl}{MagentoIntegrationDefaults.PathPrefix}{MagentoIntegrationDefaults.IdentityPath}
                 then Save and Activate. '{CliName.Command} stores list' shows connected stores. Press Ctrl+C to stop.
                 """);
+            await output.WriteLineAsync(admin is null
+                ? $"Admin listener off (signing proxy, dashboard, /metrics): add --admin-urls http://127.0.0.1:{Math.Max(1, new Uri(listen).Port) + 1} and create a key with '{CliName.Command} keys create NAME'."
+                : $"Admin listener at {admin.Url}: dashboard {admin.Url}/, proxy {admin.Url}/proxy/{{STORE}}/rest/…, metrics {admin.Url}/metrics (API key required: '{CliName.Command} keys create NAME').");
             return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
@@ -150,10 +176,11 @@ internal static class ServeCommand
     }
 
     /// <summary>The endpoint as an app: shared by serve, demo and the end-to-end tests.</summary>
-    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null, bool forwardedHeaders = false)
+    internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null,
+        bool forwardedHeaders = false, AdminListener? admin = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
+        builder.WebHost.UseUrls(admin is null ? url : $"{url};{admin.Url}");
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
@@ -172,6 +199,15 @@ internal static class ServeCommand
         }
 
         builder.Services.AddMagentoIntegration(configure);
+        if (admin is not null)
+        {
+            builder.Services.AddMagentoOperations(o =>
+            {
+                o.AdminPort = admin.Port;
+                admin.Configure?.Invoke(o);
+            });
+        }
+
         WebApplication app = builder.Build();
         if (forwardedHeaders)
         {
@@ -179,7 +215,19 @@ internal static class ServeCommand
             app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         }
 
+        if (admin is not null)
+        {
+            // Routing first, so the guard sees which endpoint (and so which listener) a request is for.
+            app.UseRouting();
+            app.UseMagentoAdminListener(admin.Port);
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.UseAntiforgery();
+            app.MapMagentoAdmin();
+        }
+
         app.MapMagentoIntegration();
+        app.MapMagentoHealthChecks().WithMetadata(AnyListenerMetadata.Instance);
         return app;
     }
 }

@@ -9,6 +9,12 @@ public static class MagentoAdminDefaults
     /// <summary>The dashboard's cookie session, started by signing in with an admin key.</summary>
     public const string CookieScheme = "MagentoOAuthAdminCookie";
 
+    /// <summary>
+    /// The admin policy's scheme: the API key when the request carries <c>Authorization: Bearer</c> (scripts, Prometheus),
+    /// else the dashboard's cookie session (browsers, sent to the sign-in page when it has none).
+    /// </summary>
+    public const string AdminScheme = "MagentoOAuthAdmin";
+
     /// <summary>Policy: a key of any scope (the proxy).</summary>
     public const string ProxyPolicy = "MagentoOAuthProxy";
 

@@ -31,6 +31,11 @@ public static class MagentoStorageServiceCollectionExtensions
             services.AddSingleton(p => (IDataProtectionKeyStore)p.GetRequiredService<TStore>());
         }
 
+        if (typeof(IApiKeyStore).IsAssignableFrom(typeof(TStore)))
+        {
+            services.AddSingleton(p => (IApiKeyStore)p.GetRequiredService<TStore>());
+        }
+
         if (typeof(IStoreHealthStore).IsAssignableFrom(typeof(TStore)))
         {
             services.AddSingleton(p => (IStoreHealthStore)p.GetRequiredService<TStore>());
@@ -65,6 +70,11 @@ public static class MagentoStorageServiceCollectionExtensions
         if (store is IDataProtectionKeyStore keys)
         {
             services.AddSingleton(keys);
+        }
+
+        if (store is IApiKeyStore apiKeys)
+        {
+            services.AddSingleton(apiKeys);
         }
 
         if (store is IStoreHealthStore health)

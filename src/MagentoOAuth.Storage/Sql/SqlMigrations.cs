@@ -76,6 +76,18 @@ internal static class SqlMigrations
     // Issue #10: failed activations that never got a token are removed after a retention period, found by this index.
     private const string FailedIndex = "CREATE INDEX stores_failed_untokened ON stores (updated_at) WHERE status = 3 AND access_token IS NULL AND account_id IS NULL";
 
+    // Issue #12: the admin listener's API keys, by name, found by their public id; only the secret's hash is kept.
+    private const string ApiKeys = """
+        CREATE TABLE api_keys (
+            name TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL UNIQUE,
+            secret_hash TEXT NOT NULL,
+            scope INTEGER NOT NULL,
+            stores TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """;
+
     // Issue #12: each store's call health, one row per store written in batches (slots serialised as text).
     private const string StoreHealth = """
         CREATE TABLE store_health (
@@ -100,6 +112,7 @@ internal static class SqlMigrations
         (4, Fleet("INTEGER PRIMARY KEY AUTOINCREMENT", "id")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (7, ApiKeys),
         (8, StoreHealth),
     ];
 
@@ -112,6 +125,7 @@ internal static class SqlMigrations
         (4, Fleet("BIGSERIAL PRIMARY KEY", "id COLLATE \"C\"")),
         (5, KeyCheck),
         (6, FailedIndex),
+        (7, ApiKeys),
         (8, StoreHealth),
     ];
 

@@ -20,7 +20,6 @@ internal static class AdminHost
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddMagentoStorage(store);
-        builder.Services.AddSingleton<IApiKeyStore>(store); // until AddMagentoStorage registers the backend's API keys (lead)
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddMagentoIntegration(o =>
         {
