@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using MagentoOAuth.AspNetCore.Clients;
 using MagentoOAuth.Sandbox;
 using MagentoOAuth.Storage;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MagentoOAuth.Operations.Tests.Telemetry;
@@ -15,23 +14,22 @@ public sealed partial class MetricsEndToEndTests : IAsyncLifetime
 {
     private readonly InMemoryCredentialStore _store = new();
     private SandboxHost _sandbox = null!;
-    private WebApplication _app = null!;
+    private AdminHost _host = null!;
 
     private HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private string Url => _app.Urls.First();
+    private string Url => _host.AdminUrl;
 
     public async Task InitializeAsync()
     {
         _sandbox = await SandboxHost.StartAsync(new SandboxOptions());
-        _app = await AdminHost.StartAsync(_store);
+        _host = await AdminHost.StartAsync(_store);
     }
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         await _sandbox.DisposeAsync();
     }
 
@@ -77,23 +75,30 @@ public sealed partial class MetricsEndToEndTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
 
-        using (HttpResponseMessage proxyOnly = await GetMetricsAsync(await AdminHost.KeyAsync(_app, ApiKeyScope.Proxy)))
+        using (HttpResponseMessage proxyOnly = await GetMetricsAsync(await _host.KeyAsync(ApiKeyScope.Proxy)))
         {
             Assert.Equal(HttpStatusCode.Forbidden, proxyOnly.StatusCode);
         }
 
-        Assert.Contains("# TYPE", await ScrapeAsync(await AdminHost.KeyAsync(_app, ApiKeyScope.Admin)), StringComparison.Ordinal);
+        string key = await _host.KeyAsync(ApiKeyScope.Admin);
+        Assert.Contains("# TYPE", await ScrapeAsync(key), StringComparison.Ordinal);
+
+        // Only on the admin listener.
+        using var onPublic = new HttpRequestMessage(HttpMethod.Get, _host.PublicUrl + "/metrics");
+        onPublic.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using HttpResponseMessage notThere = await Http.SendAsync(onPublic);
+        Assert.Equal(HttpStatusCode.NotFound, notThere.StatusCode);
     }
 
     [Fact]
     public async Task The_activation_counter_step_durations_and_signed_request_counter_move_between_two_scrapes()
     {
-        string key = await AdminHost.KeyAsync(_app, ApiKeyScope.Admin);
+        string key = await _host.KeyAsync(ApiKeyScope.Admin);
         string store = $"store=\"127.0.0.1:{_sandbox.BaseUrl.Port}\"";
         string first = await ScrapeAsync(key);
 
-        StoreConnection connection = await SandboxStores.ActivateAsync(Http, _sandbox, Url, _store);
-        using (HttpClient client = _app.Services.GetRequiredService<IMagentoClientFactory>().CreateClient(connection.Id))
+        StoreConnection connection = await SandboxStores.ActivateAsync(Http, _sandbox, _host.PublicUrl, _store);
+        using (HttpClient client = _host.App.Services.GetRequiredService<IMagentoClientFactory>().CreateClient(connection.Id))
         {
             for (int i = 0; i < 3; i++)
             {

@@ -44,17 +44,17 @@ public sealed class OtlpExportTests
         await using SandboxHost sandbox = await SandboxHost.StartAsync(new SandboxOptions());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var store = new InMemoryCredentialStore();
-        WebApplication app = await AdminHost.StartAsync(store, o =>
+        AdminHost host = await AdminHost.StartAsync(store, o =>
         {
             o.OtlpEndpoint = new Uri(receiver.Urls.First() + "/collector");
             o.OtlpExportInterval = TimeSpan.FromSeconds(1);
         });
         string[] secrets;
-        await using (app)
+        await using (host)
         {
-            StoreConnection connection = await SandboxStores.ActivateAsync(http, sandbox, app.Urls.First(), store);
+            StoreConnection connection = await SandboxStores.ActivateAsync(http, sandbox, host.PublicUrl, store);
             secrets = [connection.ConsumerKey, connection.ConsumerSecret, connection.AccessToken!, connection.AccessTokenSecret!, "searchCriteria"];
-            using HttpClient client = app.Services.GetRequiredService<IMagentoClientFactory>().CreateClient(connection.Id);
+            using HttpClient client = host.App.Services.GetRequiredService<IMagentoClientFactory>().CreateClient(connection.Id);
             using HttpResponseMessage ok = await client.GetAsync("V1/products?searchCriteria[pageSize]=1");
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
@@ -64,7 +64,7 @@ public sealed class OtlpExportTests
             }
 
             // Spans are sent in batches; stopping the host sends what is left.
-            await app.StopAsync();
+            await host.App.StopAsync();
         }
 
         Assert.Contains(posts, p => p.Path == "/collector/v1/metrics" && Holds(p.Body, "magento_oauth.signed_requests") && Holds(p.Body, "magento_oauth.activations"));
