@@ -88,4 +88,10 @@ public sealed class MagentoIntegrationOptions
 
     /// <summary>Hooks for the hosting app.</summary>
     public MagentoIntegrationEvents Events { get; set; } = new();
+
+    /// <summary>
+    /// Write an event to the storage's outbox with every reported transition, in the row change's transaction (webhooks
+    /// turn this on: <c>AddMagentoWebhooks</c>). Off by default, so an outbox nobody drains never grows.
+    /// </summary>
+    internal bool RecordEvents { get; set; }
 }

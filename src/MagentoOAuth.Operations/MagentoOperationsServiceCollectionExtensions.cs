@@ -3,7 +3,6 @@ using MagentoOAuth.Operations.Dashboard;
 using MagentoOAuth.Operations.Keys;
 using MagentoOAuth.Operations.Proxy;
 using MagentoOAuth.Operations.Telemetry;
-using MagentoOAuth.Operations.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +14,7 @@ public static class MagentoOperationsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds API keys (Bearer and the dashboard's cookie session), the signing proxy, store health, the dashboard,
-    /// metrics and webhooks. Needs <c>AddMagentoIntegration</c> and a storage backend with API keys (the SQL ones).
+    /// and metrics (webhooks: <c>AddMagentoWebhooks</c>). Needs <c>AddMagentoIntegration</c> and a storage backend with API keys (the SQL ones).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Options.</param>
@@ -47,7 +46,6 @@ public static class MagentoOperationsServiceCollectionExtensions
         ProxyFeature.AddServices(services);
         DashboardFeature.AddServices(services);
         TelemetryFeature.AddServices(services);
-        WebhooksFeature.AddServices(services);
         return services;
     }
 }

@@ -15,15 +15,21 @@ public sealed partial class InMemoryCredentialStore : ICredentialStore
         ArgumentNullException.ThrowIfNull(connection);
         lock (_lock)
         {
-            if (_byKey.ContainsKey(connection.ConsumerKey) || _connections.ContainsKey(connection.Id))
-            {
-                return Task.FromResult(false);
-            }
-
-            _connections[connection.Id] = connection with { Version = 0, CreatedAt = connection.CreatedAt == default ? connection.ReceivedAt : connection.CreatedAt };
-            _byKey[connection.ConsumerKey] = connection.Id;
-            return Task.FromResult(true);
+            return Task.FromResult(Insert(connection));
         }
+    }
+
+    // Callers hold _lock.
+    private bool Insert(StoreConnection connection)
+    {
+        if (_byKey.ContainsKey(connection.ConsumerKey) || _connections.ContainsKey(connection.Id))
+        {
+            return false;
+        }
+
+        _connections[connection.Id] = connection with { Version = 0, CreatedAt = connection.CreatedAt == default ? connection.ReceivedAt : connection.CreatedAt };
+        _byKey[connection.ConsumerKey] = connection.Id;
+        return true;
     }
 
     /// <inheritdoc />
@@ -32,17 +38,23 @@ public sealed partial class InMemoryCredentialStore : ICredentialStore
         ArgumentNullException.ThrowIfNull(connection);
         lock (_lock)
         {
-            if (!_connections.TryGetValue(connection.Id, out StoreConnection? stored) || stored.Version != expectedVersion
-                || (connection.ConsumerKey != stored.ConsumerKey && _byKey.ContainsKey(connection.ConsumerKey)))
-            {
-                return Task.FromResult(false);
-            }
-
-            _byKey.Remove(stored.ConsumerKey);
-            _byKey[connection.ConsumerKey] = connection.Id;
-            _connections[connection.Id] = connection with { Version = expectedVersion + 1, CreatedAt = stored.CreatedAt };
-            return Task.FromResult(true);
+            return Task.FromResult(Update(connection, expectedVersion));
         }
+    }
+
+    // Callers hold _lock.
+    private bool Update(StoreConnection connection, long expectedVersion)
+    {
+        if (!_connections.TryGetValue(connection.Id, out StoreConnection? stored) || stored.Version != expectedVersion
+            || (connection.ConsumerKey != stored.ConsumerKey && _byKey.ContainsKey(connection.ConsumerKey)))
+        {
+            return false;
+        }
+
+        _byKey.Remove(stored.ConsumerKey);
+        _byKey[connection.ConsumerKey] = connection.Id;
+        _connections[connection.Id] = connection with { Version = expectedVersion + 1, CreatedAt = stored.CreatedAt };
+        return true;
     }
 
     /// <inheritdoc />

@@ -20,6 +20,10 @@ public sealed partial class ConnectionLifecycle
     private const int MaxAttempts = 8;
 
     private readonly IConnectionStore _connections;
+
+    // Set when the backend has an outbox and webhooks asked for events: transitions are then stored with their event
+    // in one transaction. A wrapper of the store (as tests make) has none, and the lifecycle works as before.
+    private readonly IEventOutbox? _outbox;
     private readonly IConnectionHistory _history;
     private readonly MagentoIntegrationOptions _options;
     private readonly TimeProvider _time;
@@ -37,12 +41,16 @@ public sealed partial class ConnectionLifecycle
         _connections = connections ?? throw new ArgumentNullException(nameof(connections));
         _history = history ?? throw new ArgumentNullException(nameof(history));
         _options = options.Value;
+        _outbox = _options.RecordEvents ? connections as IEventOutbox : null;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>Raised in-process after every stored change (caches of credentials listen).</summary>
     internal event Action<StoreConnection>? Changed;
+
+    /// <summary>Raised in-process after a transition was stored with its outbox event (the webhook dispatcher wakes).</summary>
+    internal event Action? EventRecorded;
 
     /// <summary>
     /// The credential POST: a new integration is stored as pending; a known consumer key with the same secret and store
@@ -133,12 +141,22 @@ public sealed partial class ConnectionLifecycle
     {
         ArgumentNullException.ThrowIfNull(connection);
         Check(null, connection.Status, ConnectionTransition.Activated);
-        if (!await _connections.InsertAsync(connection, cancellationToken))
+        const string Reason = "Added from a manual integration's credentials, verified with a signed call.";
+        if (EventFor(connection, ConnectionTransition.Activated, Reason, rotation: false) is { } outboxEvent)
+        {
+            if (!await _outbox!.InsertWithEventAsync(connection, outboxEvent, cancellationToken))
+            {
+                return false;
+            }
+
+            EventRecorded?.Invoke();
+        }
+        else if (!await _connections.InsertAsync(connection, cancellationToken))
         {
             return false;
         }
 
-        await CommittedAsync(null, connection, ConnectionTransition.Activated, "Added from a manual integration's credentials, verified with a signed call.", null, cancellationToken);
+        await CommittedAsync(null, connection, ConnectionTransition.Activated, Reason, null, cancellationToken);
         await ResolveSupersessionAsync(connection, cancellationToken);
         return true;
     }
@@ -171,6 +189,7 @@ public sealed partial class ConnectionLifecycle
     {
         StoreConnection? newer = Newest((await _connections.FindByStoreBaseUrlAsync(current.StoreBaseUrl, cancellationToken))
             .Where(c => c.Status == StoreStatus.Active && ConnectionRules.Compete(c, current) && ConnectionRules.CompareActivations(c, current) > 0));
+        bool rotation = _outbox is not null && await IsRotationAsync(current, cancellationToken);
         StoreConnection? saved = await ChangeAsync(current.Id, current, c =>
         {
             if (!SameActivation(c, current))
@@ -181,7 +200,7 @@ public sealed partial class ConnectionLifecycle
             StoreConnection verified = apply(c);
             return newer is not null && string.Equals(newer.AccountId, c.AccountId, StringComparison.Ordinal)
                 ? new Change(verified with { Status = StoreStatus.Superseded, SupersededBy = newer.Id, StatusReason = SupersededReason(newer) }, ConnectionTransition.Superseded, SupersededReason(newer))
-                : new Change(verified with { Status = StoreStatus.Active }, ConnectionTransition.Activated, verified.StatusReason ?? "The tokens were verified with a signed API call.");
+                : new Change(verified with { Status = StoreStatus.Active }, ConnectionTransition.Activated, verified.StatusReason ?? "The tokens were verified with a signed API call.", Rotation: rotation);
         }, cancellationToken);
         if (saved is { Status: StoreStatus.Active })
         {
@@ -309,7 +328,7 @@ public sealed partial class ConnectionLifecycle
 
             StoreConnection next = Cleaned(change.Next) with { UpdatedAt = _time.GetUtcNow() };
             Check(current.Status, next.Status, change.Transition);
-            if (await _connections.UpdateAsync(next, current.Version, cancellationToken))
+            if (await UpdateAsync(next, current.Version, change, cancellationToken))
             {
                 StoreConnection saved = next with { Version = current.Version + 1 };
                 if (change.Transition is { } transition)
@@ -376,5 +395,51 @@ public sealed partial class ConnectionLifecycle
 
     private static string? Fingerprint(string? token) => token is null ? null : TokenFingerprint.Of(token);
 
-    private sealed record Change(StoreConnection Next, ConnectionTransition? Transition, string? Reason, string? Fingerprint = null);
+    /// <summary>Stores a change, with its outbox event in the same transaction when it makes one.</summary>
+    private async Task<bool> UpdateAsync(StoreConnection next, long expectedVersion, Change change, CancellationToken cancellationToken)
+    {
+        if (change.Transition is { } transition && EventFor(next, transition, change.Reason, change.Rotation) is { } outboxEvent)
+        {
+            if (!await _outbox!.UpdateWithEventAsync(next, expectedVersion, outboxEvent, cancellationToken))
+            {
+                return false;
+            }
+
+            EventRecorded?.Invoke();
+            return true;
+        }
+
+        return await _connections.UpdateAsync(next, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>The outbox event of a transition, or null when events are not recorded or the transition makes none.</summary>
+    private OutboxEvent? EventFor(StoreConnection next, ConnectionTransition transition, string? reason, bool rotation) =>
+        _outbox is not null && LifecycleEvent.TypeOf(transition, rotation) is { } type
+            ? LifecycleEvent.Create(type, next, reason, _time.GetUtcNow())
+            : null;
+
+    /// <summary>
+    /// Whether an activation replaces tokens that worked: it began with a Reauthorize (the credentials arrived after the
+    /// row was created) of a connection that was active before. A rotation is "rotated", anything else "connected".
+    /// </summary>
+    private async Task<bool> IsRotationAsync(StoreConnection current, CancellationToken cancellationToken)
+    {
+        if (current.ReceivedAt <= current.CreatedAt)
+        {
+            return false;
+        }
+
+        try
+        {
+            return (await _history.ListAsync(current.Id, cancellationToken: cancellationToken)).Any(e => e.To == StoreStatus.Active);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The history only names the event; it must not hold up the activation.
+            Log.RotationUnknown(_logger, current.Id, e);
+            return false;
+        }
+    }
+
+    private sealed record Change(StoreConnection Next, ConnectionTransition? Transition, string? Reason, string? Fingerprint = null, bool Rotation = false);
 }

@@ -73,6 +73,8 @@ internal static class ServeCommand
             urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded, callbackLimit, callbackLimitTotal, unfinishedPerHost, retainFailed,
             adminUrls, adminPublic, otlpEndpoint,
         };
+        var webhookOptions = new ServeWebhookOptions();
+        webhookOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string listen = parse.GetValue(urls)!;
@@ -114,6 +116,7 @@ internal static class ServeCommand
                     : admin is null ? throw new CliUsageException("--otlp-endpoint needs --admin-urls (the admin features export the metrics).")
                     : admin with { Configure = o => o.OtlpEndpoint = collector };
             }
+            ServeWebhooks? webhooks = webhookOptions.Read(parse);
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             WebApplication app = Build(store, listen, o =>
             {
@@ -129,7 +132,7 @@ internal static class ServeCommand
                 {
                     o.AllowedStoreHosts.Add(host);
                 }
-            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded), admin: admin);
+            }, LogLevel.Information, forwardedHeaders: parse.GetValue(forwarded), admin: admin, services: webhooks is null ? null : s => s.AddMagentoWebhooks(webhooks.Configure));
             await app.StartAsync(cancellationToken);
             string baseUrl = (announced ?? app.Urls.First()).TrimEnd('/');
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -143,6 +146,11 @@ internal static class ServeCommand
             await output.WriteLineAsync(admin is null
                 ? $"Admin listener off (signing proxy, dashboard, /metrics): add --admin-urls http://127.0.0.1:{Math.Max(1, new Uri(listen).Port) + 1} and create a key with '{CliName.Command} keys create NAME'."
                 : $"Admin listener at {admin.Url}: dashboard {admin.Url}/, proxy {admin.Url}/proxy/{{STORE}}/rest/…, metrics {admin.Url}/metrics (API key required: '{CliName.Command} keys create NAME').");
+            if (webhooks is not null)
+            {
+                await output.WriteLineAsync(webhooks.Describe());
+            }
+
             return await CliHost.RunUntilCancelledAsync(app, cancellationToken);
         });
         return command;
@@ -177,7 +185,7 @@ internal static class ServeCommand
 
     /// <summary>The endpoint as an app: shared by serve, demo and the end-to-end tests.</summary>
     internal static WebApplication Build(ICredentialStore store, string url, Action<MagentoIntegrationOptions> configure, LogLevel logLevel, Action<ILoggingBuilder>? logging = null,
-        bool forwardedHeaders = false, AdminListener? admin = null)
+        bool forwardedHeaders = false, AdminListener? admin = null, Action<IServiceCollection>? services = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(admin is null ? url : $"{url};{admin.Url}");
@@ -208,6 +216,7 @@ internal static class ServeCommand
             });
         }
 
+        services?.Invoke(builder.Services);
         WebApplication app = builder.Build();
         if (forwardedHeaders)
         {

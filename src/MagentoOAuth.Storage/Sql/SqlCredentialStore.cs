@@ -45,48 +45,52 @@ public abstract partial class SqlCredentialStore : ICredentialStore, IDataProtec
     public async Task<bool> InsertAsync(StoreConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        return await ExecuteAsync(InsertSql, command => BindInsert(command, connection), cancellationToken) == 1;
+    }
+
+    private const string InsertSql =
+        $"INSERT INTO stores ({Columns}) VALUES (@id, @base, @key, @secret, @verifier, @rt, @rts, @at, @ats, @status, @reason, @step, @received, @updated, @attempts, @account, @name, @locale, @currency, @profile, 0, @linked, @superseded, @created) ON CONFLICT DO NOTHING";
+
+    private void BindInsert(DbCommand command, StoreConnection connection)
+    {
         connection = connection.CreatedAt == default ? connection with { CreatedAt = connection.ReceivedAt } : connection;
-        return await ExecuteAsync(
-            $"INSERT INTO stores ({Columns}) VALUES (@id, @base, @key, @secret, @verifier, @rt, @rts, @at, @ats, @status, @reason, @step, @received, @updated, @attempts, @account, @name, @locale, @currency, @profile, 0, @linked, @superseded, @created) ON CONFLICT DO NOTHING",
-            command =>
-            {
-                Bind(command, connection);
-                Add(command, "@created", Time(connection.CreatedAt));
-            },
-            cancellationToken) == 1;
+        Bind(command, connection);
+        Add(command, "@created", Time(connection.CreatedAt));
     }
 
     /// <inheritdoc />
     public async Task<bool> UpdateAsync(StoreConnection connection, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (connection.Unreadable)
-        {
-            throw new InvalidOperationException($"The connection {connection.Id} could not be decrypted; writing it back would replace its secrets with nothing.");
-        }
-
         try
         {
-            return await ExecuteAsync("""
-                UPDATE stores SET store_base_url = @base, consumer_key = @key, consumer_secret = @secret, verifier = @verifier,
-                    request_token = @rt, request_token_secret = @rts, access_token = @at, access_token_secret = @ats,
-                    status = @status, status_reason = @reason, step = @step, received_at = @received, updated_at = @updated,
-                    attempts = @attempts, account_id = @account, store_name = @name, locale = @locale, currency = @currency,
-                    profile = @profile, account_linked_at = @linked, superseded_by = @superseded, version = version + 1
-                WHERE id = @id AND version = @expected
-                """,
-                command =>
-                {
-                    Bind(command, connection);
-                    Add(command, "@expected", expectedVersion);
-                },
-                cancellationToken) == 1;
+            return await ExecuteAsync(UpdateSql, command => BindUpdate(command, connection, expectedVersion), cancellationToken) == 1;
         }
         catch (DbException e) when (IsUniqueViolation(e))
         {
             // Another connection has this consumer key: the update cannot apply, like a version conflict.
             return false;
         }
+    }
+
+    private const string UpdateSql = """
+        UPDATE stores SET store_base_url = @base, consumer_key = @key, consumer_secret = @secret, verifier = @verifier,
+            request_token = @rt, request_token_secret = @rts, access_token = @at, access_token_secret = @ats,
+            status = @status, status_reason = @reason, step = @step, received_at = @received, updated_at = @updated,
+            attempts = @attempts, account_id = @account, store_name = @name, locale = @locale, currency = @currency,
+            profile = @profile, account_linked_at = @linked, superseded_by = @superseded, version = version + 1
+        WHERE id = @id AND version = @expected
+        """;
+
+    private void BindUpdate(DbCommand command, StoreConnection connection, long expectedVersion)
+    {
+        if (connection.Unreadable)
+        {
+            throw new InvalidOperationException($"The connection {connection.Id} could not be decrypted; writing it back would replace its secrets with nothing.");
+        }
+
+        Bind(command, connection);
+        Add(command, "@expected", expectedVersion);
     }
 
     /// <summary>True when the database refused a write because a unique index already holds the value.</summary>

@@ -103,6 +103,31 @@ internal static class SqlMigrations
         )
         """;
 
+    // Issue #12, the dashboard: a status filter pages through its own rows (status, then the keyset order) instead of
+    // reading the whole fleet to find 25 revoked stores, and the stores waiting for a Reauthorize (failed or revoked)
+    // are found by two index ranges.
+    private static string StatusIndex(string orderedId) => $"CREATE INDEX stores_by_status ON stores (status, created_at, {orderedId})";
+    // Issue #12: the webhook outbox, written in the same transaction as the row change it reports. "Due" finds what to
+    // send; "per store in order" finds a store's oldest undelivered event; delivered rows are pruned by delivered_at.
+    private static string Outbox(string idColumn) => $"""
+        CREATE TABLE outbox (
+            sequence {idColumn},
+            event_id TEXT NOT NULL UNIQUE,
+            store_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            last_error TEXT,
+            claimed_by TEXT,
+            claimed_until TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_store ON outbox (store_id, sequence) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL
+        """;
+
     /// <summary>SQLite's steps.</summary>
     public static readonly (int Version, string Sql)[] Sqlite =
     [
@@ -114,6 +139,8 @@ internal static class SqlMigrations
         (6, FailedIndex),
         (7, ApiKeys),
         (8, StoreHealth),
+        (9, Outbox("INTEGER PRIMARY KEY AUTOINCREMENT")),
+        (10, StatusIndex("id")),
     ];
 
     /// <summary>PostgreSQL's steps.</summary>
@@ -127,6 +154,8 @@ internal static class SqlMigrations
         (6, FailedIndex),
         (7, ApiKeys),
         (8, StoreHealth),
+        (9, Outbox("BIGSERIAL PRIMARY KEY")),
+        (10, StatusIndex("id COLLATE \"C\"")),
     ];
 
     // The backends differ only in how an auto-incrementing key is spelled.
@@ -144,14 +173,20 @@ internal static class SqlMigrations
     /// <summary>Applies the steps above the recorded version, inside the caller's transaction and lock.</summary>
     public static async Task ApplyAsync(DbConnection db, (int Version, string Sql)[] steps, CancellationToken cancellationToken)
     {
-        long current;
+        // Every step not recorded yet, not only those above the highest: a database migrated by a build that had a later
+        // step but not an earlier one (steps land from parallel work) still gets the earlier one.
+        var applied = new HashSet<long>();
         await using (DbCommand version = db.CreateCommand())
         {
-            version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-            current = Convert.ToInt64(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            version.CommandText = "SELECT version FROM schema_migrations";
+            await using DbDataReader reader = await version.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
         }
 
-        foreach (var (number, sql) in steps.Where(s => s.Version > current))
+        foreach (var (number, sql) in steps.Where(s => !applied.Contains(s.Version)))
         {
             await using DbCommand step = db.CreateCommand();
             step.CommandText = sql + $"; INSERT INTO schema_migrations (version, applied_at) VALUES ({number}, '{DateTimeOffset.UtcNow:O}');";
