@@ -48,4 +48,10 @@ internal static partial class Log
     // 2090-2099: the lifecycle's outbox events (webhooks).
     [LoggerMessage(2090, LogLevel.Warning, "Could not read the history of connection {Id}; its activation's event says connected, not rotated")]
     public static partial void RotationUnknown(ILogger logger, Guid id, Exception exception);
+
+    [LoggerMessage(2300, LogLevel.Warning, "Writing the health of {Count} stores failed; kept in memory for the next write")]
+    public static partial void HealthWriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(2301, LogLevel.Debug, "Wrote the health of {Count} stores")]
+    public static partial void HealthWritten(ILogger logger, int count);
 }

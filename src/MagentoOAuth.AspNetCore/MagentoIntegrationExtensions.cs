@@ -8,6 +8,7 @@ using MagentoOAuth.AspNetCore.Health.Checks;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Network;
 using MagentoOAuth.AspNetCore.Resilience;
+using MagentoOAuth.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -76,8 +77,12 @@ public static class MagentoIntegrationExtensions
             .AddCheck<StorageHealthCheck>("database", tags: [MagentoHealthCheckExtensions.Tag])
             .AddCheck<KeyRingHealthCheck>("key-ring", tags: [MagentoHealthCheckExtensions.Tag])
             .AddCheck<ExchangeWorkerHealthCheck>("exchange-worker", tags: [MagentoHealthCheckExtensions.Tag]);
-        services.TryAddSingleton<IStoreHealthMonitor, StoredHealthMonitor>();
-        services.TryAddSingleton<IStoreCallRecorder, NoStoreCallRecorder>();
+        services.TryAddSingleton<StoreHealthTracker>();
+        services.TryAddSingleton<IStoreHealthMonitor>(p => p.GetRequiredService<StoreHealthTracker>());
+        services.TryAddSingleton<IStoreCallRecorder>(p => p.GetRequiredService<StoreHealthTracker>());
+        services.AddHostedService<StoreHealthWriter>();
+        services.TryAddSingleton<StoreCountsGauge>();
+        services.AddHostedService(p => p.GetRequiredService<StoreCountsGauge>());
         return services;
     }
 

@@ -83,6 +83,12 @@ public sealed class MagentoIntegrationOptions
     /// <summary>Per-store concurrency limit, retries, <c>Retry-After</c> and circuit of every signed call (proxy and clients).</summary>
     public StoreResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>
+    /// How often the stores' health counted in memory (every signed call's outcome) is written to the database, in one
+    /// batch for all stores called meanwhile; also written when the host stops. Between 100 ms and 10 minutes.
+    /// </summary>
+    public TimeSpan HealthWriteInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Hooks for the hosting app.</summary>
     public MagentoIntegrationEvents Events { get; set; } = new();
 

@@ -28,6 +28,11 @@ internal sealed class MagentoIntegrationOptionsValidator : IValidateOptions<Mage
             failures.Add($"MagentoIntegrationOptions.CredentialCacheDuration must not be negative (it is {options.CredentialCacheDuration}).");
         }
 
+        if (options.HealthWriteInterval < TimeSpan.FromMilliseconds(100) || options.HealthWriteInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"MagentoIntegrationOptions.HealthWriteInterval must be between 100 ms and 10 minutes (it is {options.HealthWriteInterval}).");
+        }
+
         if (options.MaxRetryDelay < options.RetryDelay)
         {
             failures.Add($"MagentoIntegrationOptions.MaxRetryDelay ({options.MaxRetryDelay}) must be at least RetryDelay ({options.RetryDelay}).");

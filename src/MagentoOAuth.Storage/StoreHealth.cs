@@ -55,6 +55,62 @@ public sealed record StoreHealth
     /// <summary>When this record was last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>How far back <see cref="Buckets"/> reach.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// What two records of one store say together (what the database holds and what one instance counted since its
+    /// last write): calls and failures summed per slot, the later last success and last failure, the availability of
+    /// the later update; slots older than <see cref="Retention"/> before the later update are dropped.
+    /// </summary>
+    /// <param name="first">One record.</param>
+    /// <param name="second">The other, of the same connection.</param>
+    public static StoreHealth Combine(StoreHealth first, StoreHealth second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        if (first.ConnectionId != second.ConnectionId)
+        {
+            throw new ArgumentException("The records are of different connections.", nameof(second));
+        }
+
+        (StoreHealth older, StoreHealth newer) = second.UpdatedAt >= first.UpdatedAt ? (first, second) : (second, first);
+        DateTimeOffset from = newer.UpdatedAt - Retention;
+        var slots = new SortedDictionary<DateTimeOffset, (int Calls, int Failures)>();
+        foreach (HealthBucket bucket in older.Buckets.Concat(newer.Buckets))
+        {
+            if (bucket.Start + BucketLength > from)
+            {
+                (int calls, int failures) = slots.GetValueOrDefault(bucket.Start);
+                slots[bucket.Start] = (calls + bucket.Calls, failures + bucket.Failures);
+            }
+        }
+
+        bool newerFailure = newer.LastFailureAt is { } n && (older.LastFailureAt is not { } o || n >= o);
+        StoreHealth failure = newerFailure || older.LastFailureAt is null ? newer : older;
+        return new StoreHealth
+        {
+            ConnectionId = newer.ConnectionId,
+            LastSuccessAt = Later(older.LastSuccessAt, newer.LastSuccessAt),
+            LastFailureAt = failure.LastFailureAt,
+            LastFailure = failure.LastFailure,
+            LastFailureStatus = failure.LastFailureStatus,
+            Availability = newer.Availability == StoreAvailability.Unknown ? older.Availability : newer.Availability,
+            Buckets = [.. slots.Select(s => new HealthBucket(s.Key, s.Value.Calls, s.Value.Failures))],
+            UpdatedAt = newer.UpdatedAt,
+        };
+    }
+
+    /// <summary>The start of the slot <paramref name="time"/> falls in.</summary>
+    /// <param name="time">A moment.</param>
+    public static DateTimeOffset SlotOf(DateTimeOffset time)
+    {
+        long ticks = time.UtcTicks - (time.UtcTicks % BucketLength.Ticks);
+        return new DateTimeOffset(ticks, TimeSpan.Zero);
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
     /// <summary>Calls and failures in the <paramref name="window"/> up to <paramref name="now"/>.</summary>
     /// <param name="now">The present.</param>
     /// <param name="window">How far back (an hour, a day).</param>

@@ -1,3 +1,4 @@
+using MagentoOAuth.AspNetCore.Health;
 using MagentoOAuth.AspNetCore.Lifecycle;
 using MagentoOAuth.AspNetCore.Resilience;
 using MagentoOAuth.Http;
@@ -9,10 +10,11 @@ using Microsoft.Extensions.Options;
 namespace MagentoOAuth.AspNetCore.Clients;
 
 /// <summary>
-/// Builds per-store clients over IHttpClientFactory's pooled handlers:
-/// <see cref="ConnectionHandler"/> (current credentials, refused at once when not active) → the store's resilience pipeline
-/// (<see cref="StoreResilience"/>) → <see cref="RevocationHandler"/> → <see cref="ProfileFallbackHandler"/> →
-/// <see cref="MagentoOAuthHandler"/> (signing) → the pooled connection; listed in <see cref="CreateHandler"/>.
+/// Builds per-store clients over IHttpClientFactory's pooled handlers: <see cref="StoreHealthHandler"/> (each call's
+/// outcome to the store's health) → <see cref="ConnectionHandler"/> (current credentials, refused at once when not
+/// active) → the store's resilience pipeline (<see cref="StoreResilience"/>) → <see cref="RevocationHandler"/> →
+/// <see cref="ProfileFallbackHandler"/> → <see cref="MagentoOAuthHandler"/> (signing) → the pooled connection; listed in
+/// <see cref="CreateHandler"/>.
 /// </summary>
 internal sealed class MagentoClientFactory(
     IHttpMessageHandlerFactory handlers,
@@ -21,7 +23,8 @@ internal sealed class MagentoClientFactory(
     StoreResilience resilience,
     IOptions<MagentoIntegrationOptions> options,
     TimeProvider time,
-    ILoggerFactory loggers) : IMagentoClientFactory
+    ILoggerFactory loggers,
+    IStoreCallRecorder health) : IMagentoClientFactory
 {
     public const string HandlerName = "MagentoOAuth.Store";
 
@@ -68,6 +71,9 @@ internal sealed class MagentoClientFactory(
             loggers.CreateLogger<MagentoOAuthHandler>());
         DelegatingHandler[] chain =
         [
+            // Each call's outcome (after retries) to the store's health; a refusal before any call is not counted.
+            new StoreHealthHandler(health, connectionId, options.Value.RequestTimeout),
+
             // The connection's current credentials; refused at once when it is not active (no call with dead tokens).
             new ConnectionHandler(cache, connectionId),
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MagentoOAuth.AspNetCore.Clients;
+using MagentoOAuth.AspNetCore.Telemetry;
 using MagentoOAuth.Errors;
 using MagentoOAuth.Exchange;
 using MagentoOAuth.Signing;
@@ -20,7 +21,10 @@ internal sealed class ExchangeSteps(MagentoTokenClient tokenClient, MagentoClien
     /// <summary>The outcome of a step: how to change the stored connection, and whether the tokens are now verified.</summary>
     public sealed record Outcome(Func<StoreConnection, StoreConnection> Apply, bool Verified);
 
-    public async Task<Outcome> RunAsync(StoreConnection s, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(StoreConnection s, CancellationToken cancellationToken) =>
+        IntegrationTelemetry.StepAsync(s, () => RunStepAsync(s, cancellationToken));
+
+    private async Task<Outcome> RunStepAsync(StoreConnection s, CancellationToken cancellationToken)
     {
         var baseUrl = new Uri(s.StoreBaseUrl);
         switch (s.Step)

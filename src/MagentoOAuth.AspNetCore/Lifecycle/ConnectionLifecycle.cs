@@ -381,6 +381,7 @@ public sealed partial class ConnectionLifecycle
         }
 
         Log.Transition(_logger, saved.StoreBaseUrl, saved.Id, transition, from?.ToString() ?? "-", saved.Status);
+        Telemetry.IntegrationTelemetry.Transition(transition);
         Changed?.Invoke(saved);
         try
         {

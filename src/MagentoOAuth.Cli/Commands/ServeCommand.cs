@@ -60,6 +60,10 @@ internal static class ServeCommand
             Description = "Also listen here for the admin listener: the signing proxy (/proxy/{STORE}/rest/…), the dashboard (/) and /metrics, " +
                           "each behind an API key ('keys create'). Off by default, so instances on one host never collide. Example: http://127.0.0.1:5001",
         };
+        var otlpEndpoint = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Also send metrics and traces by OTLP (HTTP/protobuf) to this collector base URL, e.g. http://127.0.0.1:4318/ (needs --admin-urls; see docs/metrics.md).",
+        };
         var adminPublic = new Option<bool>("--admin-public") { Description = "Allow --admin-urls on a non-loopback address (put TLS in front: keys are bearer secrets)." };
 
         var command = new Command("serve", "Run the Magento integration endpoint: paste the printed Callback URL and Identity Link URL into the " +
@@ -67,7 +71,7 @@ internal static class ServeCommand
             "With --admin-urls, also the admin listener: a signing proxy any language can call, a dashboard and metrics.")
         {
             urls, publicUrl, db, keyFile, allowPrivate, allowHost, claimLease, forwarded, callbackLimit, callbackLimitTotal, unfinishedPerHost, retainFailed,
-            adminUrls, adminPublic,
+            adminUrls, adminPublic, otlpEndpoint,
         };
         var webhookOptions = new ServeWebhookOptions();
         webhookOptions.AddTo(command);
@@ -104,6 +108,14 @@ internal static class ServeCommand
 
             TimeSpan retain = ParseRetention(parse.GetValue(retainFailed)!);
             AdminListener? admin = parse.GetValue(adminUrls) is { } adminUrl ? AdminListener.Parse(adminUrl, listen, parse.GetValue(adminPublic)) : null;
+            if (parse.GetValue(otlpEndpoint) is { } otlp)
+            {
+                // The URL is not repeated in the message: it could hold credentials.
+                admin = !Uri.TryCreate(otlp, UriKind.Absolute, out Uri? collector) || collector.Scheme is not ("http" or "https") || collector.Query.Length > 0
+                    ? throw new CliUsageException("--otlp-endpoint is not an http(s) URL without a query, such as http://127.0.0.1:4318/.")
+                    : admin is null ? throw new CliUsageException("--otlp-endpoint needs --admin-urls (the admin features export the metrics).")
+                    : admin with { Configure = o => o.OtlpEndpoint = collector };
+            }
             ServeWebhooks? webhooks = webhookOptions.Read(parse);
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             WebApplication app = Build(store, listen, o =>

@@ -31,7 +31,7 @@ internal static class StoresCommand
     {
         var db = CliStore.DatabaseOption();
         var keyFile = CliStore.KeyFileOption();
-        var json = new Option<bool>("--json") { Description = "Print a JSON array (id, storeBaseUrl, consumerKey, status, statusReason, supersededBy, …) for scripts and jq; streamed page by page." };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array (id, storeBaseUrl, consumerKey, status, statusReason, supersededBy, health, …) for scripts and jq; streamed page by page." };
         var status = new Option<string?>("--status") { Description = "Only stores with this status: pending, exchanging, active, failed, revoked or superseded." };
         var account = new Option<string?>("--account") { Description = "Only stores linked to this account of your app." };
         var search = new Option<string?>("--search") { Description = "Only stores whose URL, consumer key or name contains this text." };
@@ -78,12 +78,24 @@ internal static class StoresCommand
         var options = new JsonSerializerOptions { WriteIndented = true };
         await output.WriteAsync("[");
         bool first = true;
-        await foreach (StoreConnection s in AllAsync(store, query, cancellationToken))
+        string? after = null;
+        do
         {
-            string item = Describe(s).ToJsonString(options);
-            await output.WriteAsync((first ? "\n  " : ",\n  ") + item.Replace("\n", "\n  ", StringComparison.Ordinal));
-            first = false;
+            // Health is read per page, in one query for the page's stores.
+            ConnectionPage page = await store.ListAsync(query with { After = after }, cancellationToken);
+            IReadOnlyDictionary<Guid, StoreHealth> health = await HealthAsync(store, [.. page.Items.Select(s => s.Id)], cancellationToken);
+            foreach (StoreConnection s in page.Items)
+            {
+                JsonObject described = Describe(s);
+                described["health"] = DescribeHealth(health.GetValueOrDefault(s.Id));
+                string item = described.ToJsonString(options);
+                await output.WriteAsync((first ? "\n  " : ",\n  ") + item.Replace("\n", "\n  ", StringComparison.Ordinal));
+                first = false;
+            }
+
+            after = page.Next;
         }
+        while (after is not null);
 
         await output.WriteLineAsync(first ? "]" : "\n]");
         return CliApp.Success;
@@ -118,13 +130,14 @@ internal static class StoresCommand
         var db = CliStore.DatabaseOption();
         var keyFile = CliStore.KeyFileOption();
         var reference = new Argument<string>("STORE") { Description = "A store id, consumer key or store base URL." };
-        var command = new Command("show", "Show one store with its history: status changes and credential rotations (secrets are never shown).") { reference, db, keyFile };
+        var command = new Command("show", "Show one store with its health (last success and failure, calls and failures in the last hour and day, availability) and its history: status changes and credential rotations (secrets are never shown).") { reference, db, keyFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
             StoreConnection s = await CliStore.FindAsync(store, parse.GetRequiredValue(reference), cancellationToken);
             JsonObject described = Describe(s);
             described["accessToken"] = s.AccessToken is null ? null : SecretMask.Mask(s.AccessToken);
+            described["health"] = DescribeHealth((await HealthAsync(store, [s.Id], cancellationToken)).GetValueOrDefault(s.Id));
             IReadOnlyList<HistoryEntry> history = await store.ListAsync(s.Id, 100, cancellationToken);
             described["history"] = new JsonArray(history.Select(h => (JsonNode)new JsonObject
             {
@@ -261,6 +274,33 @@ internal static class StoresCommand
         // The signer generation learned for the store's requests that are not portable (by a fallback or by doctor).
         ["signer"] = s.Profile == MagentoOAuth.Signing.SignatureProfile.Rfc5849 ? null : "g" + ((int)s.Profile).ToString(CultureInfo.InvariantCulture),
     };
+
+    private static async Task<IReadOnlyDictionary<Guid, StoreHealth>> HealthAsync(ICredentialStore store, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        store is IStoreHealthStore health && ids.Count > 0 ? await health.FindHealthAsync(ids, cancellationToken) : new Dictionary<Guid, StoreHealth>();
+
+    /// <summary>
+    /// The signed calls' health as written by <c>serve</c> and <c>call</c> (every few seconds): last success, last
+    /// failure with Magento's words, calls and failures in the last hour and day, the circuit's state.
+    /// </summary>
+    internal static JsonObject DescribeHealth(StoreHealth? h)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        (int callsHour, int failuresHour) = h?.CountSince(now, TimeSpan.FromHours(1)) ?? (0, 0);
+        (int callsDay, int failuresDay) = h?.CountSince(now, TimeSpan.FromDays(1)) ?? (0, 0);
+        return new JsonObject
+        {
+            ["lastSuccessAt"] = h?.LastSuccessAt?.ToString("O", CultureInfo.InvariantCulture),
+            ["lastFailureAt"] = h?.LastFailureAt?.ToString("O", CultureInfo.InvariantCulture),
+            ["lastFailure"] = h?.LastFailure,
+            ["lastFailureStatus"] = h?.LastFailureStatus,
+            ["callsLastHour"] = callsHour,
+            ["failuresLastHour"] = failuresHour,
+            ["callsLastDay"] = callsDay,
+            ["failuresLastDay"] = failuresDay,
+            ["availability"] = (h?.Availability ?? StoreAvailability.Unknown).ToString().ToLowerInvariant(),
+            ["updatedAt"] = h?.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+    }
 
     /// <summary>The library's lifecycle, as an app would construct it (no host): every change is validated and recorded there.</summary>
     private static ConnectionLifecycle Lifecycle(ICredentialStore store) =>

@@ -10,7 +10,7 @@ public static class MagentoStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <paramref name="factory"/>'s backend as <see cref="ICredentialStore"/>, <see cref="IConnectionStore"/>,
-    /// <see cref="IExchangeLeaseStore"/>, <see cref="IConnectionHistory"/> and (when it has one) <see cref="IDataProtectionKeyStore"/>.
+    /// <see cref="IExchangeLeaseStore"/>, <see cref="IConnectionHistory"/> and (when it has them) <see cref="IDataProtectionKeyStore"/>, <see cref="IStoreHealthStore"/>, <see cref="IStoreStatusCounter"/>.
     /// A SQL backend is migrated when the host starts, before anything listens.
     /// </summary>
     /// <typeparam name="TStore">The backend.</typeparam>
@@ -34,6 +34,16 @@ public static class MagentoStorageServiceCollectionExtensions
         if (typeof(IApiKeyStore).IsAssignableFrom(typeof(TStore)))
         {
             services.AddSingleton(p => (IApiKeyStore)p.GetRequiredService<TStore>());
+        }
+
+        if (typeof(IStoreHealthStore).IsAssignableFrom(typeof(TStore)))
+        {
+            services.AddSingleton(p => (IStoreHealthStore)p.GetRequiredService<TStore>());
+        }
+
+        if (typeof(IStoreStatusCounter).IsAssignableFrom(typeof(TStore)))
+        {
+            services.AddSingleton(p => (IStoreStatusCounter)p.GetRequiredService<TStore>());
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
@@ -65,6 +75,16 @@ public static class MagentoStorageServiceCollectionExtensions
         if (store is IApiKeyStore apiKeys)
         {
             services.AddSingleton(apiKeys);
+        }
+
+        if (store is IStoreHealthStore health)
+        {
+            services.AddSingleton(health);
+        }
+
+        if (store is IStoreStatusCounter counter)
+        {
+            services.AddSingleton(counter);
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());

@@ -88,6 +88,21 @@ internal static class SqlMigrations
         )
         """;
 
+    // Issue #12: each store's call health, one row per store written in batches (slots serialised as text).
+    private const string StoreHealth = """
+        CREATE TABLE store_health (
+            store_id TEXT PRIMARY KEY REFERENCES stores (id) ON DELETE CASCADE,
+            last_success_at TEXT,
+            last_failure_at TEXT,
+            last_failure TEXT,
+            last_failure_status INTEGER,
+            availability INTEGER NOT NULL DEFAULT 0,
+            buckets TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            version BIGINT NOT NULL DEFAULT 0
+        )
+        """;
+
     // Issue #12, the dashboard: a status filter pages through its own rows (status, then the keyset order) instead of
     // reading the whole fleet to find 25 revoked stores, and the stores waiting for a Reauthorize (failed or revoked)
     // are found by two index ranges.
@@ -123,6 +138,7 @@ internal static class SqlMigrations
         (5, KeyCheck),
         (6, FailedIndex),
         (7, ApiKeys),
+        (8, StoreHealth),
         (9, Outbox("INTEGER PRIMARY KEY AUTOINCREMENT")),
         (10, StatusIndex("id")),
     ];
@@ -137,6 +153,7 @@ internal static class SqlMigrations
         (5, KeyCheck),
         (6, FailedIndex),
         (7, ApiKeys),
+        (8, StoreHealth),
         (9, Outbox("BIGSERIAL PRIMARY KEY")),
         (10, StatusIndex("id COLLATE \"C\"")),
     ];

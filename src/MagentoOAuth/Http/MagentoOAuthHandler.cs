@@ -42,6 +42,31 @@ public sealed class MagentoOAuthHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return SignedRequestTelemetry.Enabled ? SendObservedAsync(request, cancellationToken) : SendSignedAsync(request, cancellationToken);
+    }
+
+    /// <summary>With a listener: one span, one count and one duration per signed request (see <see cref="SignedRequestTelemetry"/>).</summary>
+    private async Task<HttpResponseMessage> SendObservedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using System.Diagnostics.Activity? activity = SignedRequestTelemetry.Start(request);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendSignedAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SignedRequestTelemetry.Stop(request, started, null, e, activity);
+            throw;
+        }
+
+        SignedRequestTelemetry.Stop(request, started, (int)response.StatusCode, null, activity);
+        return response;
+    }
+
+    private Task<HttpResponseMessage> SendSignedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
 
         // The common case, fixed credentials and no form body, signs synchronously and passes the request straight on:
         // no async state machine of its own on every call. Failures still come back as a faulted task, as before.
