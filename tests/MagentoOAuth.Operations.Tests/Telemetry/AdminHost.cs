@@ -21,6 +21,9 @@ internal sealed record AdminHost(WebApplication App, string PublicUrl, string Ad
         {
             o.AllowPrivateStores = true;
             o.RetryDelay = TimeSpan.FromMilliseconds(100);
+
+            // One attempt per call, so each injected fault is one failed call (retries are the proxy tests' subject).
+            o.Resilience.MaxRetries = 0;
             o.MaxUnfinishedPerStoreHost = 1000;
             o.CallbackLimitPerAddress = 0;
         }, LogLevel.Warning, admin: admin);

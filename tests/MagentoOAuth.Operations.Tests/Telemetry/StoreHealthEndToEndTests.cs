@@ -38,6 +38,9 @@ public sealed class StoreHealthEndToEndTests : IAsyncLifetime
         {
             o.AllowPrivateStores = true;
             o.RetryDelay = TimeSpan.FromMilliseconds(100);
+
+            // One attempt per call, so each injected fault is one failed call (retries are the proxy tests' subject).
+            o.Resilience.MaxRetries = 0;
             o.MaxUnfinishedPerStoreHost = 1000;
             o.CallbackLimitPerAddress = 0;
             o.HealthWriteInterval = TimeSpan.FromMilliseconds(200);
