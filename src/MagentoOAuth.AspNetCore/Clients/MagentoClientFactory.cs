@@ -47,7 +47,11 @@ internal sealed class MagentoClientFactory(
     }
 
     private HttpClient Create(Uri storeBaseUrl, Guid connectionId) =>
-        new(CreateHandler(connectionId, portableRequests: true)) { BaseAddress = new Uri(storeBaseUrl, "rest/"), Timeout = options.Value.RequestTimeout };
+        new(new ResilienceErrorHandler(resilience, connectionId) { InnerHandler = CreateHandler(connectionId, portableRequests: true) })
+        {
+            BaseAddress = new Uri(storeBaseUrl, "rest/"),
+            Timeout = options.Value.RequestTimeout,
+        };
 
     /// <summary>
     /// The handler chain of a store's signed calls, shared by the clients and the signing proxy. The one place where the

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using MagentoOAuth.AspNetCore.Clients;
+using MagentoOAuth.Errors;
 using MagentoOAuth.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
@@ -140,7 +141,10 @@ public sealed class ProxyRefusalTests : IAsyncLifetime
 
         // The library's own clients of that store share its circuit: they fail fast too.
         using HttpClient client = _host.App.Services.GetRequiredService<IMagentoClientFactory>().CreateClient(store.Id);
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("V1/store/storeConfigs"));
+        MagentoOAuthException broken = await Assert.ThrowsAsync<MagentoOAuthException>(() => client.GetAsync("V1/store/storeConfigs"));
+        Assert.Equal((MagentoProblem.ServerError, 503), (broken.Problem, broken.Status));
+        Assert.Contains("fail fast", broken.Message, StringComparison.Ordinal);
+        Assert.IsType<BrokenCircuitException>(broken.InnerException);
         Assert.Equal(seen, _host.Seen.Count);
     }
 
