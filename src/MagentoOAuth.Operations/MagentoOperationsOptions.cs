@@ -14,4 +14,10 @@ public sealed class MagentoOperationsOptions
 
     /// <summary>How often metrics are pushed to <see cref="OtlpEndpoint"/> (between 1 s and 10 minutes; 15 s by default).</summary>
     public TimeSpan OtlpExportInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a key that checked out is taken as valid without reading the database again (default 5 s; zero reads
+    /// it on every request). A key revoked on another instance is refused within this time.
+    /// </summary>
+    public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

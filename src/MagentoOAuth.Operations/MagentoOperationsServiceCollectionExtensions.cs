@@ -24,6 +24,7 @@ public static class MagentoOperationsServiceCollectionExtensions
         services.AddOptions<MagentoOperationsOptions>().Configure(o => configure?.Invoke(o)).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<ApiKeyCache>();
         services.AddAuthentication(MagentoAdminDefaults.ApiKeyScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(MagentoAdminDefaults.ApiKeyScheme, null)
             .AddCookie(MagentoAdminDefaults.CookieScheme, o =>

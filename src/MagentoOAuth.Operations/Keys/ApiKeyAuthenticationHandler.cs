@@ -10,7 +10,7 @@ using Microsoft.Net.Http.Headers;
 namespace MagentoOAuth.Operations.Keys;
 
 /// <summary><c>Authorization: Bearer mok_…</c> on the admin listener: the key is checked against its stored hash.</summary>
-internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()

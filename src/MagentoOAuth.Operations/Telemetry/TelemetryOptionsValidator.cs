@@ -21,6 +21,11 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<MagentoOperat
             failures.Add($"MagentoOperationsOptions.OtlpExportInterval must be between 1 s and 10 minutes (it is {options.OtlpExportInterval}).");
         }
 
+        if (options.KeyCacheDuration < TimeSpan.Zero || options.KeyCacheDuration > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"MagentoOperationsOptions.KeyCacheDuration must be between 0 and 5 minutes (it is {options.KeyCacheDuration}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
