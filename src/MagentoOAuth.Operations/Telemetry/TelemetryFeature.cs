@@ -49,6 +49,11 @@ internal static class TelemetryFeature
             {
                 tracing.AddProcessor(new BatchActivityExportProcessor(new OtlpTraceExporter(otlp)));
             }
+            else
+            {
+                // Nothing exports spans: none are made (StartActivity returns null), which keeps a proxied call cheap.
+                tracing.SetSampler(new AlwaysOffSampler());
+            }
         });
     }
 

@@ -111,6 +111,16 @@ public sealed partial class MetricsEndToEndTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         }
 
+        // Two calls through the signing proxy with a proxy key: signed requests and the proxy's latency histogram move.
+        string proxyKey = await _host.KeyAsync(ApiKeyScope.Proxy);
+        for (int i = 0; i < 2; i++)
+        {
+            using var proxied = new HttpRequestMessage(HttpMethod.Get, $"{Url}/proxy/{connection.Id}/rest/V1/store/storeConfigs");
+            proxied.Headers.Authorization = new AuthenticationHeaderValue("Bearer", proxyKey);
+            using HttpResponseMessage answer = await Http.SendAsync(proxied);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+
         // The exporter may answer from its scrape cache for a moment: scrape until the calls show (bounded).
         string second = await ScrapeAsync(key);
         for (int i = 0; i < 100 && Value(second, "magento_oauth_signed_requests_total", store, "status_class=\"5xx\"") < 1; i++)
@@ -127,8 +137,11 @@ public sealed partial class MetricsEndToEndTests : IAsyncLifetime
             Assert.True(Delta("magento_oauth_exchange_step_duration_seconds_sum", $"step=\"{step}\"") > 0, step + " took some time");
         }
 
-        // The store's own calls: 3 answered 200 (plus the exchange's verification call), one 503.
-        Assert.True(Delta("magento_oauth_signed_requests_total", store, "method=\"GET\"", "status_class=\"2xx\"") >= 3, "2xx");
+        // The store's own calls: 3 answered 200 through the client and 2 through the proxy (plus the exchange's
+        // verification call), one 503.
+        Assert.True(Delta("magento_oauth_signed_requests_total", store, "method=\"GET\"", "status_class=\"2xx\"") >= 5, "2xx");
+        Assert.Equal(2, Delta("magento_oauth_proxy_duration_seconds_count", "http_response_status_class=\"2xx\""));
+        Assert.True(Delta("magento_oauth_proxy_duration_seconds_sum") > 0, "proxied calls took some time");
         Assert.Equal(1, Delta("magento_oauth_signed_requests_total", store, "status_class=\"5xx\""));
         Assert.Equal(Delta("magento_oauth_signed_requests_total", store), Delta("magento_oauth_signed_request_duration_seconds_count", store));
         Assert.Contains("magento_oauth_stores{", second, StringComparison.Ordinal);
