@@ -12,10 +12,13 @@ namespace MagentoOAuth.Operations.Dashboard;
 /// <summary><c>GET /stores/{id}</c>: one store; <c>POST /stores/{id}/check</c>: the same page with the checks' results.</summary>
 internal static class StorePageEndpoints
 {
-    public static Task PageAsync(HttpContext context, Guid id) => RenderAsync(context, id, check: false);
+    // Plain request delegates (the id read from the route, which constrains it to a Guid): no delegate binding made by
+    // reflection, so the native-AOT CLI serves these pages too.
+    public static Task PageAsync(HttpContext context) => RenderAsync(context, IdOf(context), check: false);
 
-    public static async Task CheckAsync(HttpContext context, Guid id)
+    public static async Task CheckAsync(HttpContext context)
     {
+        Guid id = IdOf(context);
         if (!await DashboardHttp.FormIsValidAsync(context).ConfigureAwait(false))
         {
             string nonce = DashboardHttp.BeginPage(context);
@@ -26,6 +29,8 @@ internal static class StorePageEndpoints
 
         await RenderAsync(context, id, check: true).ConfigureAwait(false);
     }
+
+    private static Guid IdOf(HttpContext context) => Guid.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task RenderAsync(HttpContext context, Guid id, bool check)
     {
