@@ -39,22 +39,36 @@ public sealed partial class LifecycleEndToEndTests : EndToEndTestBase
 
     private List<ConnectionTransition> EventsOf(Guid id) => _events.Where(e => e.Id == id).Select(e => e.Transition).ToList();
 
+    /// <summary>
+    /// The events of <paramref name="id"/> once <paramref name="count"/> have been raised (bounded): the event is raised
+    /// just after the row is stored, so a test that saw the row may look a moment before the event.
+    /// </summary>
+    private async Task<List<ConnectionTransition>> EventsOfAsync(Guid id, int count)
+    {
+        for (int i = 0; i < 200 && EventsOf(id).Count < count; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        return EventsOf(id);
+    }
+
     [Fact]
     public async Task Every_transition_raises_the_event_once_activation_reauthorize_revocation_supersession_and_failure()
     {
         var (first, _, active) = await ConnectAsync("first");
-        Assert.Equal([ConnectionTransition.Received, ConnectionTransition.Exchanging, ConnectionTransition.Activated], EventsOf(active.Id));
+        Assert.Equal([ConnectionTransition.Received, ConnectionTransition.Exchanging, ConnectionTransition.Activated], await EventsOfAsync(active.Id, 3));
 
         // Reauthorize: new tokens, the same connection.
         await ActivateAsync((int)first["id"]!, reauthorize: true);
         StoreConnection rotated = await WaitForAsync(active.ConsumerKey, s => s.Status == StoreStatus.Active && s.AccessToken != active.AccessToken);
         Assert.Equal([ConnectionTransition.Received, ConnectionTransition.Exchanging, ConnectionTransition.Activated,
-            ConnectionTransition.Reauthorized, ConnectionTransition.Exchanging, ConnectionTransition.Activated], EventsOf(active.Id));
+            ConnectionTransition.Reauthorized, ConnectionTransition.Exchanging, ConnectionTransition.Activated], await EventsOfAsync(active.Id, 6));
 
         // Supersession: a second integration for the same store replaces the first once verified.
         var (_, _, second) = await ConnectAsync("second");
         await WaitForAsync(active.ConsumerKey, s => s.Status == StoreStatus.Superseded);
-        Assert.Equal(ConnectionTransition.Superseded, EventsOf(active.Id)[^1]);
+        Assert.Equal(ConnectionTransition.Superseded, (await EventsOfAsync(active.Id, 7))[^1]);
 
         // Revocation by a 401: the second integration is deleted in Magento; the next call finds out.
         await Http.DeleteAsync(new Uri(Sandbox.BaseUrl, "sandbox/api/integrations/2"));
@@ -74,7 +88,7 @@ public sealed partial class LifecycleEndToEndTests : EndToEndTestBase
             ["oauth_consumer_key"] = key, ["oauth_consumer_secret"] = Guid.NewGuid().ToString("N"), ["oauth_verifier"] = Guid.NewGuid().ToString("N"), ["store_base_url"] = Sandbox.BaseUrl.AbsoluteUri,
         }));
         StoreConnection failed = await WaitForAsync(key, s => s.Status == StoreStatus.Failed);
-        Assert.Equal([ConnectionTransition.Received, ConnectionTransition.Failed], EventsOf(failed.Id));
+        Assert.Equal([ConnectionTransition.Received, ConnectionTransition.Failed], await EventsOfAsync(failed.Id, 2));
 
         // Each stored transition is in the history too.
         Assert.Equal(EventsOf(active.Id), (await Store.ListAsync(active.Id)).Select(h => h.Transition));
