@@ -46,6 +46,7 @@ public sealed class KeysCommandTests : IDisposable
     [InlineData("keys", "create", "has space")]
     [InlineData("keys", "create", "etl", "--scope", "root")]
     [InlineData("keys", "create", "etl", "--store", "https://unknown.example.com/")]
+    [InlineData("keys", "create", "ops", "--scope", "admin", "--store", "https://shop.example.com/")]
     public async Task Bad_input_is_refused_with_exit_code_2_and_nothing_on_standard_output(params string[] args)
     {
         CliRunner.Result result = await CliRunner.RunAsync([.. args, "--db", Db]);

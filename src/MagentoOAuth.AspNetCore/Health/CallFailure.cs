@@ -19,7 +19,9 @@ internal static class CallFailure
     {
         int status = (int)response.StatusCode;
         string? said = null;
-        if (response.Content.Headers.ContentLength is not > MagentoErrorParser.MaxBodyBytes)
+        // Read only when it fits: a longer answer (chunked, or an HTML error page) keeps its body for the caller, unread.
+        if (response.Content.Headers.ContentLength is not > MagentoErrorParser.MaxBodyBytes
+            && await PeekedContent.PeekAsync(response, MagentoErrorParser.MaxBodyBytes, cancellationToken).ConfigureAwait(false) is not null)
         {
             MagentoOAuthException error = await MagentoErrorParser.ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
             said = string.IsNullOrWhiteSpace(error.MagentoMessage) ? error.Cause : error.MagentoMessage;

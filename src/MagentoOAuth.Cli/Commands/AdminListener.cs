@@ -22,7 +22,9 @@ internal sealed record AdminListener(string Url, int Port, Action<MagentoOperati
             throw new CliUsageException($"--admin-urls '{text}' needs an explicit port other than 0, such as http://127.0.0.1:5001.");
         }
 
-        if (Uri.TryCreate(publicUrls.Split(';')[0], UriKind.Absolute, out Uri? listen) && listen.Port == uri.Port)
+        // Admin requests are told apart by port alone, so no public address may share it.
+        if (publicUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(u => Uri.TryCreate(u, UriKind.Absolute, out Uri? listen) && listen.Port == uri.Port))
         {
             throw new CliUsageException($"--admin-urls must use another port than --urls ({uri.Port}): the admin listener is told apart by its port.");
         }

@@ -31,7 +31,7 @@ internal static class KeysCommand
             DefaultValueFactory = _ => "proxy",
         };
         scope.AcceptOnlyFromAmong("proxy", "admin");
-        var stores = new Option<string[]>("--store") { Description = "Only this store (an id, consumer key or store base URL; repeatable). Default: every store." };
+        var stores = new Option<string[]>("--store") { Description = "Proxy keys only: only this store (an id, consumer key or store base URL; repeatable). Default: every store." };
         var command = new Command("create", "Create a key and print it once on standard output (nothing else goes there): " +
             "KEY=$(magento-oauth keys create etl --store https://shop.example.com/)") { name, scope, stores, db, keyFile };
         command.SetAction(async (parse, cancellationToken) =>
@@ -40,6 +40,12 @@ internal static class KeysCommand
             if (!ApiKeyService.IsValidName(keyName))
             {
                 throw new CliUsageException($"the key name '{TerminalText.Safe(keyName)}' must be 1 to {ApiKeyService.MaxNameLength} letters, digits, '.', '-' or '_'.");
+            }
+
+            ApiKeyScope keyScope = parse.GetValue(scope) == "admin" ? ApiKeyScope.Admin : ApiKeyScope.Proxy;
+            if (keyScope == ApiKeyScope.Admin && parse.GetValue(stores) is { Length: > 0 })
+            {
+                throw new CliUsageException("--store is for proxy keys: an admin key reaches every store (the dashboard and /metrics show the whole fleet).");
             }
 
             ICredentialStore store = await CliStore.OpenAsync(parse.GetValue(db), parse.GetValue(keyFile), cancellationToken);
@@ -51,7 +57,6 @@ internal static class KeysCommand
                 urls.Add((await CliStore.FindAsync(store, reference, cancellationToken)).StoreBaseUrl);
             }
 
-            ApiKeyScope keyScope = parse.GetValue(scope) == "admin" ? ApiKeyScope.Admin : ApiKeyScope.Proxy;
             (ApiKey Stored, string Key)? created = await Service(store).CreateAsync(keyName, keyScope, urls, cancellationToken);
             if (created is not { } made)
             {

@@ -16,13 +16,20 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
     /// <param name="stores">The store base URLs it may reach; empty for all.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The stored record and the key, or <see langword="null"/> when the name is taken.</returns>
-    /// <exception cref="ArgumentException">The name is not valid.</exception>
+    /// <exception cref="ArgumentException">The name is not valid, or an admin key is given stores (admin keys reach every store).</exception>
     public async Task<(ApiKey Stored, string Key)?> CreateAsync(string name, ApiKeyScope scope, IReadOnlyList<string> stores, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stores);
         if (!IsValidName(name))
         {
             throw new ArgumentException($"A key name is 1 to {MaxNameLength} letters, digits, '.', '-' or '_'.", nameof(name));
+        }
+
+        // The dashboard and /metrics show the whole fleet: an admin key limited to some stores would promise what they
+        // do not keep.
+        if (scope == ApiKeyScope.Admin && stores.Count > 0)
+        {
+            throw new ArgumentException("An admin key reaches every store (the dashboard and /metrics show the whole fleet); limit proxy keys to stores instead.", nameof(stores));
         }
 
         (string key, string keyId, string hash) = ApiKeyFormat.Create();

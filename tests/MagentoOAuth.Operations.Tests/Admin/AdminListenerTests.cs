@@ -124,11 +124,12 @@ public sealed class AdminListenerTests : IAsyncLifetime
     [InlineData("http://127.0.0.1", "explicit port")]
     [InlineData("http://127.0.0.1:0", "explicit port")]
     [InlineData("http://127.0.0.1:5000", "another port than --urls")]
+    [InlineData("http://127.0.0.1:5002", "another port than --urls")]
     [InlineData("ftp://127.0.0.1:5001", "not one http(s) URL")]
     [InlineData("http://127.0.0.1:5001/admin", "not one http(s) URL")]
     public void Admin_urls_are_checked_before_anything_listens(string url, string message)
     {
-        var error = Assert.ThrowsAny<Exception>(() => AdminListener.Parse(url, "http://127.0.0.1:5000", allowPublic: false));
+        var error = Assert.ThrowsAny<Exception>(() => AdminListener.Parse(url, "http://127.0.0.1:5000; http://192.168.1.5:5002", allowPublic: false));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 

@@ -48,5 +48,8 @@ public sealed class ApiKeyServiceTests
         Assert.Null(await Service.CreateAsync("etl", ApiKeyScope.Admin, []));
         await Assert.ThrowsAsync<ArgumentException>(() => Service.CreateAsync("has space", ApiKeyScope.Proxy, []));
         await Assert.ThrowsAsync<ArgumentException>(() => Service.CreateAsync(new string('a', ApiKeyService.MaxNameLength + 1), ApiKeyScope.Proxy, []));
+
+        // Admin keys see the whole fleet (dashboard, /metrics): a store list would promise what they do not keep.
+        await Assert.ThrowsAsync<ArgumentException>(() => Service.CreateAsync("ops", ApiKeyScope.Admin, ["https://shop.example.com/"]));
     }
 }
