@@ -62,14 +62,21 @@ public sealed class FieldRaceTests(ITestOutputHelper output) : IAsyncLifetime
                 perStore.Add((calls, await calls.CreateIntegrationsAsync(IntegrationsPerStore, instances)));
             }
 
-            // Every integration of every store activated at once; half call back the instance about to die.
+            // Every integration of every store activated at once; half call back the instance about to die, which is
+            // killed once it has stored one of them (at least 250 ms in, so exchanges are in flight), bounded.
+            var victimKeys = perStore.SelectMany(p => p.Integrations).Where(i => ((string)i["callbackUrl"]!).StartsWith(victim.Url, StringComparison.Ordinal)).Select(i => (string)i["consumerKey"]!).ToHashSet();
+            await using PostgreSqlCredentialStore store = await PostgreSqlCredentialStore.OpenAsync(database, new SecretProtector(key));
             Task<List<JsonObject>[]> activating = Task.WhenAll(perStore.Select(p => p.Calls.ActivateAllAsync(p.Integrations, IntegrationsPerStore)));
             await Task.Delay(250);
+            for (int i = 0; i < 500 && !(await store.ListAllAsync()).Any(c => victimKeys.Contains(c.ConsumerKey)); i++)
+            {
+                await Task.Delay(20);
+            }
+
             await victim.KillAsync();
             List<JsonObject> activations = [.. (await activating.WaitAsync(ReliabilityHarness.Patience)).SelectMany(a => a)];
 
             var delivered = activations.Where(a => (int?)a["callbackStatus"] == 200).Select(a => (string)a["oauthConsumerKey"]!).ToList();
-            await using PostgreSqlCredentialStore store = await PostgreSqlCredentialStore.OpenAsync(database, new SecretProtector(key));
             Dictionary<string, StoreConnection> settled = await ReliabilityHarness.WaitSettledAsync(store, delivered);
 
             var lines = new List<string>();
@@ -98,7 +105,6 @@ public sealed class FieldRaceTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             // The kill mattered: the dying instance had accepted activations, whose exchanges the survivor took over.
-            var victimKeys = perStore.SelectMany(p => p.Integrations).Where(i => ((string)i["callbackUrl"]!).StartsWith(victim.Url, StringComparison.Ordinal)).Select(i => (string)i["consumerKey"]!).ToHashSet();
             int toVictim = delivered.Count(victimKeys.Contains);
             Assert.True(toVictim > 0, "no callback reached the instance before it was killed");
             string summary = $"field race: {Stores} stores × {IntegrationsPerStore} integrations activated at once on 2 serve processes sharing PostgreSQL, one SIGKILLed after 250 ms " +

@@ -48,10 +48,10 @@ public sealed class WebhookCrashTests : IAsyncLifetime
         await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
         string hook = receiver.Url + "?token=kept-out-of-the-output";
 
-        var first = WebhookServeProcess.Start(WebhookReceiver.FreePort(), Database, KeyFile, hook, secretFile);
+        var first = ServeProcess.Start(WebhookReceiver.FreePort(), Database, KeyFile, TimeSpan.FromSeconds(5), "--webhook", hook, "--webhook-secret-file", secretFile, "--webhook-max-delay", "2s");
         try
         {
-            await first.WaitReadyAsync(Http);
+            await first.WaitReadyAsync(Http, "Webhooks on");
             Assert.Contains($"Webhooks on: every store transition is posted, signed, to {receiver.Url} ", first.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("kept-out-of-the-output", first.Output, StringComparison.Ordinal);
             Assert.DoesNotContain(WebhookDeliveryTests.Secret, first.Output, StringComparison.Ordinal);
@@ -89,8 +89,8 @@ public sealed class WebhookCrashTests : IAsyncLifetime
 
             // Both come back.
             await receiver.StartAsync();
-            using var second = WebhookServeProcess.Start(WebhookReceiver.FreePort(), Database, KeyFile, hook, secretFile);
-            await second.WaitReadyAsync(Http);
+            using var second = ServeProcess.Start(WebhookReceiver.FreePort(), Database, KeyFile, TimeSpan.FromSeconds(5), "--webhook", hook, "--webhook-secret-file", secretFile, "--webhook-max-delay", "2s");
+            await second.WaitReadyAsync(Http, "Webhooks on");
 
             var expected = new Dictionary<Guid, string[]>
             {

@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MagentoOAuth.Reliability.Tests;
+namespace MagentoOAuth.Tests.Infrastructure;
 
 /// <summary>
 /// One <c>magento-oauth serve</c> process on a loopback port, as an operator runs it (the CLI's build output under
-/// <c>dotnet exec</c>), with its output kept for the failure message. Disposing kills it.
+/// <c>dotnet exec</c>), with its output kept (for assertions and the failure message). Disposing kills it.
 /// </summary>
 internal sealed class ServeProcess : IDisposable
 {
@@ -26,13 +26,28 @@ internal sealed class ServeProcess : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Starts serve on <paramref name="port"/> over <paramref name="database"/> (a SQLite path or a postgres:// URL), accepting loopback stores.</summary>
-    public static ServeProcess Start(int port, string database, string keyFile, TimeSpan claimLease)
+    /// <summary>What it printed so far, standard output and error.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts serve on <paramref name="port"/> over <paramref name="database"/> (a SQLite path or a postgres:// URL),
+    /// accepting loopback stores, with <paramref name="more"/> options after the usual ones.
+    /// </summary>
+    public static ServeProcess Start(int port, string database, string keyFile, TimeSpan claimLease, params string[] more)
     {
         string cli = Path.Combine(AppContext.BaseDirectory, "magento-oauth.dll");
         var start = new ProcessStartInfo("dotnet", ["exec", cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--db", database, "--key-file", keyFile,
             "--callback-limit", "0", "--callback-limit-total", "0", "--max-unfinished-per-host", "1000",
-            "--allow-private-stores", "--claim-lease", claimLease.TotalSeconds.ToString(CultureInfo.InvariantCulture)])
+            "--allow-private-stores", "--claim-lease", claimLease.TotalSeconds.ToString(CultureInfo.InvariantCulture), .. more])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -45,8 +60,8 @@ internal sealed class ServeProcess : IDisposable
         return serve;
     }
 
-    /// <summary>Waits (at most a minute) until the endpoint answers.</summary>
-    public async Task WaitReadyAsync(HttpClient http)
+    /// <summary>Waits (at most a minute) until the endpoint answers and, if given, serve has printed <paramref name="banner"/>.</summary>
+    public async Task WaitReadyAsync(HttpClient http, string? banner = null)
     {
         DateTime until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < until && !_process.HasExited)
@@ -54,12 +69,16 @@ internal sealed class ServeProcess : IDisposable
             try
             {
                 using HttpResponseMessage response = await http.GetAsync($"{Url}/magento/identity");
-                return;
+                if (banner is null || Output.Contains(banner, StringComparison.Ordinal))
+                {
+                    return;
+                }
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(100);
             }
+
+            await Task.Delay(100);
         }
 
         lock (_log)
