@@ -86,42 +86,7 @@ public abstract class EndToEndTestBase : IAsyncLifetime
         JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, $"sandbox/api/integrations/{id}")))!.AsObject();
 
     /// <summary>Waits (bounded) until the store with this consumer key satisfies <paramref name="done"/>.</summary>
-    protected async Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done)
-    {
-        DateTime until = DateTime.UtcNow + Patience;
-        StoreConnection? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await Store.FindByConsumerKeyAsync(consumerKey);
-            if (last is not null && done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"Store {consumerKey} did not get there within {Patience.TotalSeconds} s; last: {last?.Status} {last?.Step} {last?.StatusReason}");
-    }
+    protected Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done) => StoreWait.ForAsync(Store, consumerKey, done, Patience);
 
     protected Task<StoreConnection> WaitForActiveAsync(string consumerKey) => WaitForAsync(consumerKey, s => s.Status == StoreStatus.Active);
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(sink, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> sink, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                sink.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {exception}");
-        }
-    }
 }

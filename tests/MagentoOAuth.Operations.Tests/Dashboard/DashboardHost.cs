@@ -144,23 +144,8 @@ public sealed class DashboardHost : IAsyncLifetime
         return revoked!;
     }
 
-    public async Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done, int sandboxId = 0)
-    {
-        DateTime until = DateTime.UtcNow + Patience;
-        StoreConnection? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await Store.FindByConsumerKeyAsync(consumerKey);
-            if (last is not null && done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"Store {consumerKey} (sandbox {sandboxId}) did not get there within {Patience.TotalSeconds} s; last: {last?.Status} {last?.StatusReason}");
-    }
+    public Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done, int sandboxId = 0) =>
+        StoreWait.ForAsync(Store, consumerKey, done, Patience, $"sandbox {sandboxId}");
 
     private async Task<int> SandboxIdAsync(string consumerKey)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using MagentoOAuth.AspNetCore;
@@ -168,23 +167,7 @@ public sealed class ProxyTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) until the store with this consumer key satisfies <paramref name="done"/>.</summary>
-    public async Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done)
-    {
-        var clock = Stopwatch.StartNew();
-        StoreConnection? last = null;
-        while (clock.Elapsed < Patience)
-        {
-            last = await Store.FindByConsumerKeyAsync(consumerKey);
-            if (last is not null && done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"Store {consumerKey} did not get there within {Patience.TotalSeconds} s; last: {last?.Status} {last?.Step} {last?.StatusReason}");
-    }
+    public Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done) => StoreWait.ForAsync(Store, consumerKey, done, Patience);
 
     /// <summary>The proxy's base URL for a store, as a Magento client library takes it.</summary>
     public string ProxyBase(string store) => $"{AdminUrl}/proxy/{Uri.EscapeDataString(store)}/";
@@ -198,24 +181,5 @@ public sealed class ProxyTestHost : IAsyncDisposable
         await Sandbox.DisposeAsync();
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(Directory, recursive: true);
-    }
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(sink, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> sink, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                sink.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {exception}");
-        }
     }
 }

@@ -199,21 +199,5 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    private async Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done)
-    {
-        DateTime until = DateTime.UtcNow + Patience;
-        StoreConnection? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await _store.FindByConsumerKeyAsync(consumerKey);
-            if (last is not null && done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"Store {consumerKey} did not get there; last: {last?.Status} {last?.StatusReason}");
-    }
+    private Task<StoreConnection> WaitForAsync(string consumerKey, Func<StoreConnection, bool> done) => StoreWait.ForAsync(_store, consumerKey, done, Patience);
 }
